@@ -1,0 +1,233 @@
+package dev.panamax.kvm;
+
+import dev.panamax.kvm.sys.Errno;
+import dev.panamax.kvm.sys.Libc;
+import dev.panamax.kvm.sys.Syscall;
+import dev.panamax.kvm.sys.SyscallException;
+import dev.panamax.kvm.sys.kvm_fpu;
+import dev.panamax.kvm.sys.kvm_h;
+import dev.panamax.kvm.sys.kvm_lapic_state;
+import dev.panamax.kvm.sys.kvm_mp_state;
+import dev.panamax.kvm.sys.kvm_msr_entry;
+import dev.panamax.kvm.sys.kvm_msrs;
+import dev.panamax.kvm.sys.kvm_regs;
+import dev.panamax.kvm.sys.kvm_run;
+import dev.panamax.kvm.sys.kvm_sregs;
+import dev.panamax.kvm.sys.kvm_vcpu_events;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A vCPU: register state and the {@code KVM_RUN} loop's one call, {@link #run()}.
+ *
+ * <p>{@code run()} is meant for a single thread (the vCPU's own) and does not allocate. Any
+ * thread may call {@link #setImmediateExit(boolean)} to make the next or current entry return.
+ * The register getters and setters take structs laid out as in {@link dev.panamax.kvm.sys}.
+ */
+public final class VcpuFd extends FileDescriptor {
+    private final int id;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment run;
+    private final MemorySegment runState;
+    private final VmExit.Io io;
+    private final VmExit.Mmio mmio;
+
+    VcpuFd(int fd, int id, int mmapSize) {
+        super(fd);
+        this.id = id;
+        this.runState = Libc.allocateCaptureState(arena);
+        long address = Syscall.check("mmap(kvm_run)",
+                Libc.mmap(runState, 0, mmapSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0), runState);
+        this.run = MemorySegment.ofAddress(address).reinterpret(mmapSize, arena, VcpuFd::unmap);
+        this.io = new VmExit.Io(run);
+        this.mmio = new VmExit.Mmio(run);
+    }
+
+    private static void unmap(MemorySegment mapping) {
+        try (Arena a = Arena.ofConfined()) {
+            Libc.munmap(Libc.allocateCaptureState(a), mapping.address(), mapping.byteSize());
+        }
+    }
+
+    /** The id given at creation, which is also the vCPU's initial APIC ID. */
+    public int id() {
+        return id;
+    }
+
+    /** The shared {@code kvm_run} area, for callers that need a field the exits do not expose. */
+    public MemorySegment runArea() {
+        return run;
+    }
+
+    /**
+     * Enters the guest until the next exit KVM leaves to userspace. Returns the exit; an
+     * interruption by a signal or {@code immediate_exit} is {@link VmExit#INTERRUPTED}.
+     */
+    public VmExit run() {
+        int rc = Libc.ioctl(runState, fd(), kvm_h.KVM_RUN, 0L);
+        if (rc < 0) {
+            int errno = Libc.errno(runState);
+            if (errno == Errno.EINTR.code() || errno == Errno.EAGAIN.code()) {
+                return VmExit.INTERRUPTED;
+            }
+            throw new SyscallException("ioctl(KVM_RUN)", errno);
+        }
+        int reason = kvm_run.exit_reason(run);
+        return switch (reason) {
+            case kvm_h.KVM_EXIT_IO -> io;
+            case kvm_h.KVM_EXIT_MMIO -> mmio;
+            case kvm_h.KVM_EXIT_HLT -> VmExit.HLT;
+            case kvm_h.KVM_EXIT_SHUTDOWN -> VmExit.SHUTDOWN;
+            case kvm_h.KVM_EXIT_INTR -> VmExit.INTERRUPTED;
+            case kvm_h.KVM_EXIT_IRQ_WINDOW_OPEN -> VmExit.IRQ_WINDOW_OPEN;
+            case kvm_h.KVM_EXIT_FAIL_ENTRY -> {
+                MemorySegment f = kvm_run.fail_entry(run);
+                yield new VmExit.FailEntry(kvm_run.fail_entry.hardware_entry_failure_reason(f),
+                        kvm_run.fail_entry.cpu(f));
+            }
+            case kvm_h.KVM_EXIT_INTERNAL_ERROR -> internalError();
+            case kvm_h.KVM_EXIT_SYSTEM_EVENT -> new VmExit.SystemEvent(kvm_run.system_event.type(kvm_run.system_event(run)));
+            default -> new VmExit.Unknown(reason, kvm_run.hw.hardware_exit_reason(kvm_run.hw(run)));
+        };
+    }
+
+    private VmExit internalError() {
+        MemorySegment e = kvm_run.internal(run);
+        int n = Math.min(kvm_run.internal.ndata(e), 16);
+        MemorySegment data = kvm_run.internal.data(e);
+        List<Long> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(data.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i));
+        }
+        return new VmExit.InternalError(kvm_run.internal.suberror(e), List.copyOf(values));
+    }
+
+    /** While set, KVM_RUN returns at once with EINTR: how another thread stops this vCPU. */
+    public void setImmediateExit(boolean exit) {
+        kvm_run.immediate_exit(run, (byte) (exit ? 1 : 0));
+    }
+
+    public void getRegs(MemorySegment regs) {
+        ioctl("KVM_GET_REGS", kvm_h.KVM_GET_REGS, checked(regs, kvm_regs.LAYOUT.byteSize()));
+    }
+
+    public void setRegs(MemorySegment regs) {
+        ioctl("KVM_SET_REGS", kvm_h.KVM_SET_REGS, checked(regs, kvm_regs.LAYOUT.byteSize()));
+    }
+
+    public void getSregs(MemorySegment sregs) {
+        ioctl("KVM_GET_SREGS", kvm_h.KVM_GET_SREGS, checked(sregs, kvm_sregs.LAYOUT.byteSize()));
+    }
+
+    public void setSregs(MemorySegment sregs) {
+        ioctl("KVM_SET_SREGS", kvm_h.KVM_SET_SREGS, checked(sregs, kvm_sregs.LAYOUT.byteSize()));
+    }
+
+    public void getFpu(MemorySegment fpu) {
+        ioctl("KVM_GET_FPU", kvm_h.KVM_GET_FPU, checked(fpu, kvm_fpu.LAYOUT.byteSize()));
+    }
+
+    public void setFpu(MemorySegment fpu) {
+        ioctl("KVM_SET_FPU", kvm_h.KVM_SET_FPU, checked(fpu, kvm_fpu.LAYOUT.byteSize()));
+    }
+
+    /** Needs the in-kernel irqchip. */
+    public void getLapic(MemorySegment lapic) {
+        ioctl("KVM_GET_LAPIC", kvm_h.KVM_GET_LAPIC, checked(lapic, kvm_lapic_state.LAYOUT.byteSize()));
+    }
+
+    /** Needs the in-kernel irqchip. */
+    public void setLapic(MemorySegment lapic) {
+        ioctl("KVM_SET_LAPIC", kvm_h.KVM_SET_LAPIC, checked(lapic, kvm_lapic_state.LAYOUT.byteSize()));
+    }
+
+    public void getVcpuEvents(MemorySegment events) {
+        ioctl("KVM_GET_VCPU_EVENTS", kvm_h.KVM_GET_VCPU_EVENTS, checked(events, kvm_vcpu_events.LAYOUT.byteSize()));
+    }
+
+    public void setVcpuEvents(MemorySegment events) {
+        ioctl("KVM_SET_VCPU_EVENTS", kvm_h.KVM_SET_VCPU_EVENTS, checked(events, kvm_vcpu_events.LAYOUT.byteSize()));
+    }
+
+    /** One of {@code KVM_MP_STATE_*}. */
+    public int mpState() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = kvm_mp_state.allocate(a);
+            ioctl("KVM_GET_MP_STATE", kvm_h.KVM_GET_MP_STATE, state);
+            return kvm_mp_state.mp_state(state);
+        }
+    }
+
+    public void setMpState(int mpState) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = kvm_mp_state.allocate(a);
+            kvm_mp_state.mp_state(state, mpState);
+            ioctl("KVM_SET_MP_STATE", kvm_h.KVM_SET_MP_STATE, state);
+        }
+    }
+
+    /** Sets what CPUID returns in this vCPU. */
+    public void setCpuid(List<CpuidEntry> entries) {
+        try (Arena a = Arena.ofConfined()) {
+            ioctl("KVM_SET_CPUID2", kvm_h.KVM_SET_CPUID2, CpuidCodec.encode(a, entries));
+        }
+    }
+
+    /** Writes model-specific registers (index to value); fails naming the first MSR KVM refused. */
+    public void setMsrs(Map<Integer, Long> msrs) {
+        List<Map.Entry<Integer, Long>> list = List.copyOf(msrs.entrySet());
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = allocateMsrs(a, list.size());
+            for (int i = 0; i < list.size(); i++) {
+                MemorySegment e = msrEntry(s, i);
+                kvm_msr_entry.index(e, list.get(i).getKey());
+                kvm_msr_entry.data(e, list.get(i).getValue());
+            }
+            int written = ioctl("KVM_SET_MSRS", kvm_h.KVM_SET_MSRS, s);
+            if (written != list.size()) {
+                throw new IllegalArgumentException("KVM_SET_MSRS refused MSR 0x"
+                        + Integer.toHexString(list.get(written).getKey()));
+            }
+        }
+    }
+
+    /** Reads one model-specific register. */
+    public long getMsr(int index) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = allocateMsrs(a, 1);
+            kvm_msr_entry.index(msrEntry(s, 0), index);
+            if (ioctl("KVM_GET_MSRS", kvm_h.KVM_GET_MSRS, s) != 1) {
+                throw new IllegalArgumentException("KVM_GET_MSRS refused MSR 0x" + Integer.toHexString(index));
+            }
+            return kvm_msr_entry.data(msrEntry(s, 0));
+        }
+    }
+
+    private static MemorySegment allocateMsrs(Arena a, int n) {
+        MemorySegment s = a.allocate(kvm_msrs.LAYOUT.byteSize() + n * kvm_msr_entry.LAYOUT.byteSize(),
+                kvm_msrs.LAYOUT.byteAlignment());
+        kvm_msrs.nmsrs(s, n);
+        return s;
+    }
+
+    private static MemorySegment msrEntry(MemorySegment msrs, int i) {
+        long size = kvm_msr_entry.LAYOUT.byteSize();
+        return msrs.asSlice(kvm_msrs.entries$OFFSET + i * size, size);
+    }
+
+    private static MemorySegment checked(MemorySegment struct, long size) {
+        if (struct.byteSize() < size) {
+            throw new IllegalArgumentException("struct segment of " + struct.byteSize() + " bytes, need " + size);
+        }
+        return struct;
+    }
+
+    @Override
+    void afterClose() {
+        arena.close();
+    }
+}

@@ -1,0 +1,189 @@
+package dev.panamax.memory;
+
+import dev.panamax.kvm.VmFd;
+import dev.panamax.kvm.sys.Libc;
+import dev.panamax.kvm.sys.Syscall;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Guest RAM: anonymous host mappings, one per region, and the only way the VMM touches guest
+ * memory. Every access names a guest-physical range that must lie wholly inside one region,
+ * else {@link GuestMemoryException}; nothing here can reach host memory outside the mappings,
+ * whatever addresses a guest supplies. Regions are {@code MAP_NORESERVE}: the host commits a
+ * page only when the guest or the VMM first touches it.
+ *
+ * <p>Thread-safe for concurrent accesses (vCPUs and device threads share it); the mapping
+ * lives until {@link #close()}.
+ */
+public final class GuestMemory implements AutoCloseable {
+    /** Guest pages are 4 KiB; region sizes and addresses are multiples of it. */
+    public static final long PAGE_SIZE = 4096;
+
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final Arena arena;
+    private final List<GuestRegion> regions;
+
+    private GuestMemory(Arena arena, List<GuestRegion> regions) {
+        this.arena = arena;
+        this.regions = regions;
+    }
+
+    /** A layout request: {@code size} bytes at guest-physical {@code guestAddress}. */
+    public record Range(long guestAddress, long size) {}
+
+    /**
+     * Maps anonymous, zeroed memory for each range. Ranges must be page-aligned, non-empty and
+     * must not overlap.
+     */
+    public static GuestMemory anonymous(List<Range> ranges) {
+        List<Range> sorted = ranges.stream().sorted(Comparator.comparingLong(Range::guestAddress)).toList();
+        for (int i = 0; i < sorted.size(); i++) {
+            Range r = sorted.get(i);
+            if (r.size() <= 0 || r.size() % PAGE_SIZE != 0 || r.guestAddress() % PAGE_SIZE != 0) {
+                throw new IllegalArgumentException("guest memory range " + describe(r) + " is not whole pages");
+            }
+            if (i > 0 && sorted.get(i - 1).guestAddress() + sorted.get(i - 1).size() > r.guestAddress()) {
+                throw new IllegalArgumentException("guest memory ranges " + describe(sorted.get(i - 1)) + " and "
+                        + describe(r) + " overlap");
+            }
+        }
+        Arena arena = Arena.ofShared();
+        try {
+            List<GuestRegion> regions = new ArrayList<>();
+            for (Range r : sorted) {
+                regions.add(new GuestRegion(r.guestAddress(), r.size(), map(arena, r.size())));
+            }
+            return new GuestMemory(arena, List.copyOf(regions));
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static String describe(Range r) {
+        return "[0x" + Long.toHexString(r.guestAddress()) + ", +0x" + Long.toHexString(r.size()) + ")";
+    }
+
+    private static MemorySegment map(Arena arena, long size) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = Libc.allocateCaptureState(call);
+            long address = Syscall.check("mmap(guest RAM, " + size + " bytes)", Libc.mmap(state, 0, size,
+                    Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0),
+                    state);
+            return MemorySegment.ofAddress(address).reinterpret(size, arena, GuestMemory::unmap);
+        }
+    }
+
+    private static void unmap(MemorySegment mapping) {
+        try (Arena call = Arena.ofConfined()) {
+            Libc.munmap(Libc.allocateCaptureState(call), mapping.address(), mapping.byteSize());
+        }
+    }
+
+    /** The regions, in ascending guest-physical order. */
+    public List<GuestRegion> regions() {
+        return regions;
+    }
+
+    /** Total bytes of guest RAM. */
+    public long size() {
+        return regions.stream().mapToLong(GuestRegion::size).sum();
+    }
+
+    /** Whether {@code [address, address + length)} lies wholly inside one region. */
+    public boolean contains(long address, long length) {
+        return find(address, length) != null;
+    }
+
+    /**
+     * The host view of {@code [address, address + length)}, for bulk I/O (device buffers).
+     * The slice must not outlive this object.
+     */
+    public MemorySegment slice(long address, long length) {
+        GuestRegion r = region(address, length);
+        return r.host().asSlice(address - r.guestAddress(), length);
+    }
+
+    public byte readU8(long address) {
+        return slice(address, 1).get(ValueLayout.JAVA_BYTE, 0);
+    }
+
+    public short readU16(long address) {
+        return slice(address, 2).get(U16, 0);
+    }
+
+    public int readU32(long address) {
+        return slice(address, 4).get(U32, 0);
+    }
+
+    public long readU64(long address) {
+        return slice(address, 8).get(U64, 0);
+    }
+
+    public void writeU8(long address, byte value) {
+        slice(address, 1).set(ValueLayout.JAVA_BYTE, 0, value);
+    }
+
+    public void writeU16(long address, short value) {
+        slice(address, 2).set(U16, 0, value);
+    }
+
+    public void writeU32(long address, int value) {
+        slice(address, 4).set(U32, 0, value);
+    }
+
+    public void writeU64(long address, long value) {
+        slice(address, 8).set(U64, 0, value);
+    }
+
+    /** Copies {@code bytes} into guest memory at {@code address}. */
+    public void write(long address, byte[] bytes) {
+        MemorySegment.copy(bytes, 0, slice(address, bytes.length), ValueLayout.JAVA_BYTE, 0, bytes.length);
+    }
+
+    /** Copies {@code length} bytes of guest memory at {@code address} into a new array. */
+    public byte[] read(long address, int length) {
+        return slice(address, length).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** Registers each region as a KVM memory slot, numbered from 0 in address order. */
+    public void registerWith(VmFd vm) {
+        for (int slot = 0; slot < regions.size(); slot++) {
+            GuestRegion r = regions.get(slot);
+            vm.setUserMemoryRegion(slot, 0, r.guestAddress(), r.size(), r.host().address());
+        }
+    }
+
+    private GuestRegion region(long address, long length) {
+        GuestRegion r = find(address, length);
+        if (r == null) {
+            throw new GuestMemoryException(address, length);
+        }
+        return r;
+    }
+
+    private GuestRegion find(long address, long length) {
+        for (GuestRegion r : regions) {
+            if (r.contains(address, length)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** Unmaps guest RAM; the VM using it must be gone first. */
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
