@@ -1,0 +1,52 @@
+# Shared by the scripts in scripts/: find a JDK >= 22 and install what a fresh Debian machine lacks.
+# Source it; it defines functions only.
+
+die() { echo "panamax: $*" >&2; exit 1; }
+
+repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
+
+java_major() { # prints the feature version of the JDK at $1, or nothing
+  local v
+  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+  [[ $v =~ ^[0-9]+$ ]] && echo "$v"
+}
+
+# Exports JAVA_HOME pointing at a JDK >= 22: JAVA_HOME if it qualifies, else the newest under /usr/lib/jvm.
+find_jdk() {
+  local candidate best="" best_v=0 v
+  if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/javac ]]; then
+    v=$(java_major "$JAVA_HOME")
+    if [[ -n $v && $v -ge 22 ]]; then export JAVA_HOME; return; fi
+    echo "panamax: JAVA_HOME=$JAVA_HOME is Java ${v:-?}, too old (need >= 22); looking in /usr/lib/jvm" >&2
+  fi
+  for candidate in /usr/lib/jvm/*; do
+    [[ -x $candidate/bin/javac ]] || continue
+    v=$(java_major "$candidate")
+    if [[ -n $v && $v -ge 22 && $v -gt $best_v ]]; then best=$candidate; best_v=$v; fi
+  done
+  [[ -n $best ]] || die "no JDK >= 22 found (checked JAVA_HOME and /usr/lib/jvm); install one, e.g. Temurin 25, and set JAVA_HOME"
+  export JAVA_HOME=$best
+}
+
+apt_install() { # installs the Debian packages given, updating the index once if needed
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq "$@" >/dev/null 2>&1 || {
+    apt-get update -qq >/dev/null 2>&1 || true
+    apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
+  }
+}
+
+# Maven to build, gcc and the kernel headers for the ABI test.
+ensure_build_tools() {
+  local missing=()
+  command -v mvn >/dev/null || missing+=(maven)
+  command -v gcc >/dev/null || missing+=(gcc)
+  [[ -f /usr/include/linux/kvm.h ]] || missing+=(linux-libc-dev)
+  [[ -f /usr/include/stdio.h ]] || missing+=(libc6-dev)
+  if ((${#missing[@]})); then
+    echo "panamax: installing ${missing[*]}" >&2
+    apt_install "${missing[@]}"
+  fi
+}
+
+mvn_batch() { mvn -B -ntp -Dstyle.color=never "$@"; }

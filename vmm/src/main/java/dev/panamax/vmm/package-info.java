@@ -1,0 +1,4 @@
+/**
+ * Machine assembly: memory map, Linux loaders, buses, legacy devices, interrupt routing and lifecycle.
+ */
+package dev.panamax.vmm;
