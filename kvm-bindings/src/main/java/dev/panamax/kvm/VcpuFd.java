@@ -35,6 +35,8 @@ public final class VcpuFd extends FileDescriptor {
     private final MemorySegment runState;
     private final VmExit.Io io;
     private final VmExit.Mmio mmio;
+    private final Object threadLock = new Object();
+    private long runningThread; // pthread_t of the thread bound to run(), 0 when none
 
     VcpuFd(int fd, int id, int mmapSize) {
         super(fd);
@@ -106,9 +108,41 @@ public final class VcpuFd extends FileDescriptor {
         return new VmExit.InternalError(kvm_run.internal.suberror(e), List.copyOf(values));
     }
 
-    /** While set, KVM_RUN returns at once with EINTR: how another thread stops this vCPU. */
+    /** While set, KVM_RUN returns at once with EINTR. */
     public void setImmediateExit(boolean exit) {
         kvm_run.immediate_exit(run, (byte) (exit ? 1 : 0));
+    }
+
+    /** Makes the calling thread the one {@link #kick()} interrupts; call it on the vCPU thread before running. */
+    public void bindToCurrentThread() {
+        KickSignal.install(); // before any kick can be sent to this thread
+        synchronized (threadLock) {
+            runningThread = Libc.pthread_self();
+        }
+    }
+
+    /** Forgets the bound thread; call it on the vCPU thread before that thread ends. */
+    public void unbindThread() {
+        synchronized (threadLock) {
+            runningThread = 0;
+        }
+    }
+
+    /**
+     * From any thread: makes the vCPU's current or next KVM_RUN return {@link VmExit#INTERRUPTED}
+     * ({@code immediate_exit} for an entry about to happen, a signal for one in progress). The
+     * flag stays set until the vCPU thread clears it with {@code setImmediateExit(false)}.
+     */
+    public void kick() {
+        setImmediateExit(true);
+        synchronized (threadLock) {
+            if (runningThread != 0) {
+                int error = Libc.pthread_kill(runningThread, KickSignal.NUMBER);
+                if (error != 0) {
+                    throw new SyscallException("pthread_kill(vcpu " + id + ")", error);
+                }
+            }
+        }
     }
 
     public void getRegs(MemorySegment regs) {

@@ -88,6 +88,30 @@ class KvmGuestTest {
         }
     }
 
+    @Test
+    void aSpinningVcpuIsKickedOutOfKvmRun() throws Exception {
+        try (LongModeGuest guest = new LongModeGuest(new X86().spin().bytes(), true)) {
+            java.util.concurrent.CompletableFuture<VmExit> exit = new java.util.concurrent.CompletableFuture<>();
+            Thread vcpu = Thread.ofPlatform().name("vcpu-0").start(() -> {
+                guest.vcpu.bindToCurrentThread();
+                try {
+                    exit.complete(guest.vcpu.run());
+                } catch (RuntimeException e) {
+                    exit.completeExceptionally(e);
+                } finally {
+                    guest.vcpu.unbindThread();
+                }
+            });
+            Thread.sleep(300);
+            assertThat(exit).isNotDone(); // still spinning in the guest
+            guest.vcpu.kick();
+            assertThat(exit.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(VmExit.INTERRUPTED);
+            vcpu.join(10_000);
+            // immediate_exit stays set until cleared, so a re-entry returns at once too
+            assertThat(guest.vcpu.run()).isEqualTo(VmExit.INTERRUPTED);
+        }
+    }
+
     private static VmExit runUntilNotIo(LongModeGuest guest, java.util.function.Consumer<VmExit.Io> onIo) {
         for (int i = 0; i < MAX_EXITS; i++) {
             VmExit exit = guest.vcpu.run();

@@ -80,6 +80,11 @@ final class X86 {
         return emit(0x8b, 0x43, disp8);
     }
 
+    /** jmp $: spins forever. */
+    X86 spin() {
+        return emit(0xeb, 0xfe);
+    }
+
     X86 hlt() {
         return emit(0xf4);
     }

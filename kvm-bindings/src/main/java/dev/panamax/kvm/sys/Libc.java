@@ -87,6 +87,12 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle EPOLL_WAIT = capturing("epoll_wait",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SIGACTION = capturing("sigaction",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle PTHREAD_SELF = plain("pthread_self", FunctionDescriptor.of(JAVA_LONG));
+    private static final MethodHandle PTHREAD_KILL = plain("pthread_kill",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle CURRENT_SIGRTMIN = plain("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     /** Layout of the C {@code struct epoll_event} (packed on x86_64). */
@@ -106,6 +112,11 @@ public final class Libc {
     private static MemorySegment symbol(String name) {
         return LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
+    }
+
+    /** The address of libc's function {@code name}, for use as a C function pointer. */
+    public static MemorySegment functionAddress(String name) {
+        return symbol(name);
     }
 
     /** Allocates an errno capture segment in {@code arena}. */
@@ -245,6 +256,41 @@ public final class Libc {
     public static int epoll_wait(MemorySegment state, int epfd, MemorySegment events, int maxEvents, int timeoutMs) {
         try {
             return (int) EPOLL_WAIT.invokeExact(state, epfd, events, maxEvents, timeoutMs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int sigaction(MemorySegment state, int signal, MemorySegment action, MemorySegment oldAction) {
+        try {
+            return (int) SIGACTION.invokeExact(state, signal, action, oldAction);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The calling thread's {@code pthread_t}. */
+    public static long pthread_self() {
+        try {
+            return (long) PTHREAD_SELF.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Sends {@code signal} to one thread; returns 0 or an error number (pthreads do not set errno). */
+    public static int pthread_kill(long thread, int signal) {
+        try {
+            return (int) PTHREAD_KILL.invokeExact(thread, signal);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** glibc's SIGRTMIN, which it decides at run time. */
+    public static int sigrtmin() {
+        try {
+            return (int) CURRENT_SIGRTMIN.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -61,7 +61,7 @@ class AbiTest {
                 "kvm_run", "kvm_regs", "kvm_sregs", "kvm_segment", "kvm_dtable", "kvm_fpu", "kvm_msrs",
                 "kvm_msr_entry", "kvm_cpuid2", "kvm_cpuid_entry2", "kvm_userspace_memory_region", "kvm_irqfd",
                 "kvm_ioeventfd", "kvm_irq_level", "kvm_pit_config", "kvm_lapic_state", "kvm_mp_state",
-                "kvm_vcpu_events", "kvm_dirty_log", "kvm_clock_data", "epoll_event");
+                "kvm_vcpu_events", "kvm_dirty_log", "kvm_clock_data", "epoll_event", "sigaction");
     }
 
     @Test
@@ -69,6 +69,7 @@ class AbiTest {
         Map<String, Long> expected = new LinkedHashMap<>();
         StringBuilder c = new StringBuilder("""
                 #include <stdio.h>
+                #include <signal.h>
                 #include <stddef.h>
                 #include <errno.h>
                 #include <fcntl.h>

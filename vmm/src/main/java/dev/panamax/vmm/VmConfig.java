@@ -1,0 +1,57 @@
+package dev.panamax.vmm;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything needed to build a microVM: what to boot and the machine's shape. The launcher
+ * builds one from a Firecracker-style JSON file or from flags; embedders build one directly.
+ * Values are validated here, so every face of Panamax refuses the same bad input the same way.
+ */
+public record VmConfig(BootSource boot, Machine machine) {
+    public VmConfig {
+        Objects.requireNonNull(boot, "boot");
+        Objects.requireNonNull(machine, "machine");
+    }
+
+    /** Firecracker's {@code boot-source}. */
+    public record BootSource(Path kernelImage, Optional<Path> initrd, String bootArgs) {
+        /** Firecracker's default when {@code boot_args} is absent. */
+        public static final String DEFAULT_BOOT_ARGS = "reboot=k panic=1 pci=off nomodule 8250.nr_uarts=1 i8042.noaux";
+
+        public BootSource {
+            Objects.requireNonNull(kernelImage, "kernel_image_path");
+            Objects.requireNonNull(initrd, "initrd_path");
+            Objects.requireNonNull(bootArgs, "boot_args");
+        }
+    }
+
+    /**
+     * Firecracker's {@code machine-config}. {@code cpuidFeatureMask} is a Panamax extension: bits
+     * cleared in it are cleared from CPUID leaf 1 ECX (high 32 bits) and EDX (low 32 bits), so a
+     * guest can be kept off features the host has.
+     */
+    public record Machine(int vcpuCount, long memSizeMib, long cpuidFeatureMask) {
+        public static final int MAX_VCPUS = 32;
+        /** The guest needs room for the kernel, its page tables and an initramfs. */
+        public static final long MIN_MEM_MIB = 16;
+        /** Guest-physical space Panamax lays out: 1 TiB. */
+        public static final long MAX_MEM_MIB = 1L << 20;
+        public static final long ALL_FEATURES = -1L;
+
+        public Machine {
+            if (vcpuCount < 1 || vcpuCount > MAX_VCPUS) {
+                throw new IllegalArgumentException("machine-config.vcpu_count " + vcpuCount + " is not in 1.." + MAX_VCPUS);
+            }
+            if (memSizeMib < MIN_MEM_MIB || memSizeMib > MAX_MEM_MIB) {
+                throw new IllegalArgumentException("machine-config.mem_size_mib " + memSizeMib + " is not in "
+                        + MIN_MEM_MIB + ".." + MAX_MEM_MIB);
+            }
+        }
+
+        public Machine(int vcpuCount, long memSizeMib) {
+            this(vcpuCount, memSizeMib, ALL_FEATURES);
+        }
+    }
+}
