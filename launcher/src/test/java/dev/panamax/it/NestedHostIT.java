@@ -1,0 +1,111 @@
+package dev.panamax.it;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * On a host whose /dev/kvm cannot boot Linux (PVM), runs every other integration test of this
+ * package inside the nested test host (scripts/nested-host.sh: QEMU-TCG with nested SVM) with
+ * the JUnit console launcher, and reports each of them here as a test of its own. Maven
+ * selects this class instead of the others on such a host (profile pvm-host).
+ */
+class NestedHostIT {
+    @TestFactory
+    Stream<DynamicTest> integrationTestsInsideTheNestedHost() throws Exception {
+        Path repo = TestHost.repo();
+        Path module = Path.of("").toAbsolutePath();
+        Path reports = repo.resolve("build/nested-it-reports");
+        deleteRecursively(reports);
+        String classpath = String.join(":", module.resolve("target/test-classes").toString(),
+                module.resolve("target/classes").toString(),
+                Files.readString(module.resolve("target/it-classpath.txt")).strip());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(repo.resolve("scripts/nested-host.sh").toString(), java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+                "org.junit.platform.console.ConsoleLauncher", "execute",
+                "--select-package", "dev.panamax.it", "--exclude-classname", ".*NestedHostIT",
+                "--include-classname", ".*IT", "--reports-dir", reports.toString(),
+                "--details", "tree", "--disable-banner");
+        Process p = new ProcessBuilder(command).directory(module.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                System.out.println("[nested] " + line);
+            }
+        }
+        int rc = p.waitFor();
+
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path xml : reportFiles(reports)) {
+            tests.addAll(casesOf(xml));
+        }
+        tests.add(DynamicTest.dynamicTest("nested host run finished with exit code 0", () -> {
+            assertThat(rc).as("exit code of the nested JUnit run (124 timeout, 125 L1 failure)").isZero();
+        }));
+        tests.add(DynamicTest.dynamicTest("nested host ran integration tests", () -> assertThat(tests).hasSizeGreaterThan(2)));
+        return tests.stream();
+    }
+
+    private static List<Path> reportFiles(Path reports) throws IOException {
+        if (!Files.isDirectory(reports)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(reports)) {
+            return s.filter(f -> f.toString().endsWith(".xml")).sorted().toList();
+        }
+    }
+
+    private static List<DynamicTest> casesOf(Path xml) throws Exception {
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
+        NodeList cases = doc.getElementsByTagName("testcase");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < cases.getLength(); i++) {
+            Element c = (Element) cases.item(i);
+            String name = c.getAttribute("classname").replace("dev.panamax.it.", "") + "." + c.getAttribute("name");
+            String problem = firstChildText(c, "failure") != null ? firstChildText(c, "failure") : firstChildText(c, "error");
+            boolean skipped = c.getElementsByTagName("skipped").getLength() > 0;
+            tests.add(DynamicTest.dynamicTest(name + " [nested]", () -> {
+                assertThat(skipped).as("%s was skipped inside the nested host", name).isFalse();
+                assertThat(problem).as("%s failed inside the nested host", name).isNull();
+            }));
+        }
+        return tests;
+    }
+
+    private static String firstChildText(Element c, String tag) {
+        NodeList n = c.getElementsByTagName(tag);
+        if (n.getLength() == 0) {
+            return null;
+        }
+        Element e = (Element) n.item(0);
+        String message = e.getAttribute("message");
+        return message.isEmpty() ? e.getTextContent() : message + "\n" + e.getTextContent();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted((a, b) -> b.compareTo(a)).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

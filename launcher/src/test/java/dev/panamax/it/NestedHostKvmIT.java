@@ -1,0 +1,46 @@
+package dev.panamax.it;
+
+import dev.panamax.kvm.Kvm;
+import dev.panamax.kvm.sys.kvm_h;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The host the Linux-boot tests run on has hardware-assisted KVM (inside the nested test host:
+ * SVM), and the reference scenario, QEMU's microvm booting the same tiny guest, reaches init.
+ */
+class NestedHostKvmIT {
+    @Test
+    void devKvmIsBackedByHardwareVirtualization() throws Exception {
+        assertThat(Path.of("/sys/module/kvm_pvm")).doesNotExist();
+        String cpuFlags = Files.readString(Path.of("/proc/cpuinfo"));
+        if (TestHost.insideNestedHost()) {
+            assertThat(Path.of("/sys/module/kvm_amd")).exists();
+            assertThat(cpuFlags).containsPattern("flags\\s*:.*\\bsvm\\b");
+        } else {
+            assertThat(cpuFlags).containsPattern("flags\\s*:.*\\b(svm|vmx)\\b");
+        }
+        try (Kvm kvm = Kvm.open()) {
+            assertThat(kvm.apiVersion()).isEqualTo(12);
+            assertThat(kvm.checkExtension(kvm_h.KVM_CAP_IRQCHIP)).isPositive();
+        }
+    }
+
+    @Test
+    void referenceQemuMicrovmBootsTheTinyGuestToInit() throws Exception {
+        Path script = TestHost.repo().resolve("scripts/bench/qemu-microvm-boot.sh");
+        Process p = new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("qemu-microvm-boot.sh exit code; stdout: %s", out).isZero();
+        assertThat(out.strip()).matches("qemu-microvm boot-to-init: \\d+\\.\\d{3} s");
+        System.out.println(out.strip());
+    }
+}

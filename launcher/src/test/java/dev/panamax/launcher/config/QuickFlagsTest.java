@@ -1,0 +1,113 @@
+package dev.panamax.launcher.config;
+
+import dev.panamax.vmm.VmConfig;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class QuickFlagsTest {
+    @TempDir
+    Path dir;
+    Path kernel;
+
+    @BeforeEach
+    void kernel() throws IOException {
+        kernel = Files.writeString(dir.resolve("vmlinux"), "k");
+    }
+
+    private String error(QuickFlags flags) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> flags.toVmConfig(dir));
+        assertThat(e).as("refused").isNotNull();
+        return ConfigFileTest.checkedOneLine(e.getMessage());
+    }
+
+    @Test
+    void defaultsAreFirecrackers() {
+        VmConfig config = new QuickFlags("vmlinux", null, null, null, null).toVmConfig(dir);
+
+        assertThat(config.boot().kernelImage()).isEqualTo(kernel);
+        assertThat(config.boot().initrd()).isEmpty();
+        assertThat(config.boot().bootArgs()).isEqualTo(VmConfig.BootSource.DEFAULT_BOOT_ARGS);
+        assertThat(config.machine()).isEqualTo(new VmConfig.Machine(1, 128));
+    }
+
+    @Test
+    void allFlags() throws IOException {
+        Path initrd = Files.writeString(dir.resolve("initrd.cpio"), "i");
+        VmConfig config = new QuickFlags(kernel.toString(), "initrd.cpio", "console=ttyS0 quiet", "4", "2048")
+                .toVmConfig(dir);
+
+        assertThat(config.boot().kernelImage()).isEqualTo(kernel);
+        assertThat(config.boot().initrd()).isEqualTo(Optional.of(initrd));
+        assertThat(config.boot().bootArgs()).isEqualTo("console=ttyS0 quiet");
+        assertThat(config.machine()).isEqualTo(new VmConfig.Machine(4, 2048));
+    }
+
+    @Test
+    void anyGiven() {
+        assertThat(new QuickFlags(null, null, null, null, null).anyGiven()).isFalse();
+        assertThat(new QuickFlags(null, null, null, null, "64").anyGiven()).isTrue();
+    }
+
+    @Test
+    void kernelIsRequired() {
+        assertThat(error(new QuickFlags(null, null, null, "2", null))).isEqualTo("--kernel: missing required option");
+    }
+
+    @Test
+    void sameFileMessagesAsTheConfigFile() {
+        assertThat(error(new QuickFlags("bzImage", null, null, null, null)))
+                .isEqualTo("boot-source.kernel_image_path: " + dir.resolve("bzImage") + ": no such file");
+        assertThat(error(new QuickFlags("vmlinux", "nope", null, null, null)))
+                .isEqualTo("boot-source.initrd_path: " + dir.resolve("nope") + ": no such file");
+    }
+
+    @Test
+    void sameRangeMessagesAsTheConfigFile() {
+        assertThat(error(new QuickFlags("vmlinux", null, null, "0", null)))
+                .isEqualTo("machine-config.vcpu_count 0 is not in 1..32");
+        assertThat(error(new QuickFlags("vmlinux", null, null, "-3", null)))
+                .isEqualTo("machine-config.vcpu_count -3 is not in 1..32");
+        assertThat(error(new QuickFlags("vmlinux", null, null, null, "2097152")))
+                .isEqualTo("machine-config.mem_size_mib 2097152 is not in 16..1048576");
+        assertThat(error(new QuickFlags("vmlinux", null, null, null, "99999999999999999999999")))
+                .isEqualTo("machine-config.mem_size_mib 99999999999999999999999 is not in 16..1048576");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1G", "1024M", "1024MiB", "", " 64", "0x40", "64.0", "+64", "sixty-four"})
+    void memIsAPlainNumberOfMib(String mem) {
+        assertThat(error(new QuickFlags("vmlinux", null, null, null, mem)))
+                .isEqualTo("--mem: expected a whole number of MiB (e.g. 1024), got " + Json.quote(mem));
+    }
+
+    @Test
+    void cpusMustBeANumber() {
+        assertThat(error(new QuickFlags("vmlinux", null, null, "two", null)))
+                .isEqualTo("--cpus: expected a whole number of vCPUs, got \"two\"");
+        assertThat(error(new QuickFlags("vmlinux", null, null, "2\n", null)))
+                .isEqualTo("--cpus: expected a whole number of vCPUs, got \"2\\n\"");
+    }
+
+    @Test
+    void flagsAndJsonBuildTheSameConfig() throws IOException {
+        Files.writeString(dir.resolve("initrd"), "i");
+        VmConfig fromFlags = new QuickFlags("vmlinux", "initrd", "console=ttyS0", "2", "256").toVmConfig(dir);
+        VmConfig fromJson = ConfigFile.parse("""
+                {"boot-source": {"kernel_image_path": "vmlinux", "initrd_path": "initrd", "boot_args": "console=ttyS0"},
+                 "machine-config": {"vcpu_count": 2, "mem_size_mib": 256}}
+                """.getBytes(StandardCharsets.UTF_8), "vm.json", dir);
+        assertThat(fromFlags).isEqualTo(fromJson);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.panamax.vcpu;
+
+import dev.panamax.kvm.VcpuFd;
+import dev.panamax.kvm.VmExit;
+import dev.panamax.kvm.sys.kvm_h;
+
+import java.util.function.Consumer;
+
+/**
+ * One vCPU's run loop, for its own platform thread: enters the guest, hands port and MMIO
+ * exits to the {@link ExitHandler}, and reports the exit that ends the VM to {@code onStop}.
+ * The loop allocates nothing per exit. {@link #requestStop()} ends it from any thread.
+ */
+public final class VcpuLoop implements Runnable {
+    private final VcpuFd vcpu;
+    private final ExitHandler handler;
+    private final Consumer<StopReason> onStop;
+    private volatile boolean stopRequested;
+
+    public VcpuLoop(VcpuFd vcpu, ExitHandler handler, Consumer<StopReason> onStop) {
+        this.vcpu = vcpu;
+        this.handler = handler;
+        this.onStop = onStop;
+    }
+
+    /** Starts the loop on a new platform thread named {@code vcpu-N}. */
+    public Thread start() {
+        return Thread.ofPlatform().name("vcpu-" + vcpu.id()).start(this);
+    }
+
+    @Override
+    public void run() {
+        vcpu.bindToCurrentThread();
+        try {
+            StopReason reason = loop();
+            if (reason != null) {
+                onStop.accept(reason);
+            }
+        } catch (RuntimeException e) {
+            onStop.accept(new StopReason.Failure("vCPU " + vcpu.id() + ": " + e.getMessage()));
+        } finally {
+            vcpu.unbindThread();
+        }
+    }
+
+    /** Returns the reason the guest ended, or null when the host asked the loop to stop. */
+    private StopReason loop() {
+        while (!stopRequested) {
+            VmExit exit = vcpu.run();
+            switch (exit) {
+                case VmExit.Io io -> {
+                    for (int i = 0; i < io.count(); i++) {
+                        if (io.isOut()) {
+                            handler.pioWrite(io.port(), io.size(), io.value(i));
+                        } else {
+                            io.setValue(i, handler.pioRead(io.port(), io.size()));
+                        }
+                    }
+                }
+                case VmExit.Mmio mmio -> {
+                    if (mmio.isWrite()) {
+                        handler.mmioWrite(mmio.address(), mmio.length(), mmio.value());
+                    } else {
+                        mmio.setValue(handler.mmioRead(mmio.address(), mmio.length()));
+                    }
+                }
+                case VmExit.Interrupted ignored -> {
+                    // a kick: the loop condition decides
+                }
+                case VmExit.IrqWindowOpen ignored -> {
+                }
+                case VmExit.Hlt ignored -> {
+                    return new StopReason.Shutdown("vCPU " + vcpu.id() + " halted with interrupts off");
+                }
+                case VmExit.Shutdown ignored -> {
+                    return new StopReason.Reset("triple fault on vCPU " + vcpu.id());
+                }
+                case VmExit.SystemEvent event -> {
+                    return switch (event.type()) {
+                        case kvm_h.KVM_SYSTEM_EVENT_RESET -> new StopReason.Reset("system event on vCPU " + vcpu.id());
+                        case kvm_h.KVM_SYSTEM_EVENT_SHUTDOWN -> new StopReason.Shutdown("system event on vCPU " + vcpu.id());
+                        default -> new StopReason.Failure("vCPU " + vcpu.id() + ": system event " + event.type());
+                    };
+                }
+                case VmExit.FailEntry f -> {
+                    return new StopReason.Failure("vCPU " + vcpu.id() + ": KVM could not enter the guest (hardware reason 0x"
+                            + Long.toHexString(f.hardwareReason()) + ")");
+                }
+                case VmExit.InternalError e -> {
+                    return new StopReason.Failure("vCPU " + vcpu.id() + ": KVM internal error, suberror " + e.suberror()
+                            + (e.isEmulationFailure() ? " (emulation failure)" : ""));
+                }
+                case VmExit.Unknown u -> {
+                    return new StopReason.Failure("vCPU " + vcpu.id() + ": unhandled exit reason " + u.reason());
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Ends the loop: the vCPU leaves the guest at once, wherever it is. */
+    public void requestStop() {
+        stopRequested = true;
+        vcpu.kick();
+    }
+}

@@ -1,0 +1,198 @@
+package dev.panamax.vmm.device;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * A 16550A-compatible UART (what Linux's 8250 driver expects at 0x3f8): transmitted bytes go
+ * to {@code out}; bytes given to {@link #receive} wait in a 64-byte FIFO for the guest.
+ * Raises its interrupt for "transmitter empty" (after each byte, and when the guest enables
+ * it) and "data received", as the real chip does, so both console output through the tty
+ * layer and console input work interrupt-driven. Loopback mode routes output to input, which
+ * the driver's probe checks.
+ */
+public final class Serial8250 implements BusDevice {
+    public static final int COM1 = 0x3f8;
+    public static final int LENGTH = 8;
+    public static final int COM1_IRQ = 4;
+    static final int FIFO_SIZE = 64;
+
+    private static final int DATA = 0;
+    private static final int IER = 1;
+    private static final int IIR_FCR = 2;
+    private static final int LCR = 3;
+    private static final int MCR = 4;
+    private static final int LSR = 5;
+    private static final int MSR = 6;
+    private static final int SCR = 7;
+
+    private static final int IER_RX_DATA = 0x1;
+    private static final int IER_THR_EMPTY = 0x2;
+    private static final int IER_MASK = 0x0f;
+    private static final int IIR_NONE = 0x1;
+    private static final int IIR_THR_EMPTY = 0x2;
+    private static final int IIR_RX_DATA = 0x4;
+    private static final int IIR_FIFO_ENABLED = 0xc0;
+    private static final int FCR_ENABLE_FIFO = 0x1;
+    private static final int LCR_DLAB = 0x80;
+    private static final int MCR_LOOPBACK = 0x10;
+    private static final int LSR_DATA_READY = 0x01;
+    private static final int LSR_THR_EMPTY = 0x20;
+    private static final int LSR_IDLE = 0x40;
+    private static final int MSR_CTS_DSR_DCD = 0xb0;
+
+    private final OutputStream out;
+    private final InterruptLine irq;
+    private final byte[] fifo = new byte[FIFO_SIZE];
+    private int fifoHead;
+    private int fifoCount;
+    private int ier;
+    private int lcr;
+    private int mcr;
+    private int scratch;
+    private int divisorLow = 0x0c; // 9600 baud, the power-on default
+    private int divisorHigh;
+    private boolean fifoEnabled;
+    private boolean thrEmptyPending;
+
+    public Serial8250(OutputStream out, InterruptLine irq) {
+        this.out = out;
+        this.irq = irq;
+    }
+
+    @Override
+    public synchronized long read(long offset, int size) {
+        boolean dlab = (lcr & LCR_DLAB) != 0;
+        return switch ((int) offset) {
+            case DATA -> dlab ? divisorLow : readData();
+            case IER -> dlab ? divisorHigh : ier;
+            case IIR_FCR -> identifyInterrupt();
+            case LCR -> lcr;
+            case MCR -> mcr;
+            case LSR -> (fifoCount > 0 ? LSR_DATA_READY : 0) | LSR_THR_EMPTY | LSR_IDLE;
+            case MSR -> modemStatus();
+            case SCR -> scratch;
+            default -> 0;
+        };
+    }
+
+    @Override
+    public synchronized void write(long offset, int size, long value) {
+        int v = (int) (value & 0xff);
+        boolean dlab = (lcr & LCR_DLAB) != 0;
+        switch ((int) offset) {
+            case DATA -> {
+                if (dlab) {
+                    divisorLow = v;
+                } else {
+                    transmit(v);
+                }
+            }
+            case IER -> {
+                if (dlab) {
+                    divisorHigh = v;
+                } else {
+                    boolean enablesThr = (v & IER_THR_EMPTY) != 0 && (ier & IER_THR_EMPTY) == 0;
+                    ier = v & IER_MASK;
+                    // the transmitter is always empty here, so enabling its interrupt raises it at once
+                    if (enablesThr) {
+                        thrEmptyPending = true;
+                    }
+                    if (enablesThr || rxInterruptActive()) {
+                        irq.trigger();
+                    }
+                }
+            }
+            case IIR_FCR -> fifoEnabled = (v & FCR_ENABLE_FIFO) != 0;
+            case LCR -> lcr = v;
+            case MCR -> mcr = v;
+            case SCR -> scratch = v;
+            default -> {
+                // LSR and MSR are read-only
+            }
+        }
+    }
+
+    private void transmit(int b) {
+        if ((mcr & MCR_LOOPBACK) != 0) {
+            enqueue((byte) b);
+        } else {
+            try {
+                out.write(b);
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("serial console output failed", e);
+            }
+        }
+        thrEmptyPending = true;
+        if ((ier & IER_THR_EMPTY) != 0) {
+            irq.trigger();
+        }
+    }
+
+    private int readData() {
+        if (fifoCount == 0) {
+            return 0;
+        }
+        int b = fifo[fifoHead] & 0xff;
+        fifoHead = (fifoHead + 1) % FIFO_SIZE;
+        fifoCount--;
+        notifyAll(); // room for the input thread
+        return b;
+    }
+
+    private int identifyInterrupt() {
+        int fifoBits = fifoEnabled ? IIR_FIFO_ENABLED : 0;
+        if (rxInterruptActive()) {
+            return IIR_RX_DATA | fifoBits;
+        }
+        if (thrEmptyPending && (ier & IER_THR_EMPTY) != 0) {
+            thrEmptyPending = false; // reading IIR acknowledges "transmitter empty"
+            return IIR_THR_EMPTY | fifoBits;
+        }
+        return IIR_NONE | fifoBits;
+    }
+
+    private boolean rxInterruptActive() {
+        return fifoCount > 0 && (ier & IER_RX_DATA) != 0;
+    }
+
+    private int modemStatus() {
+        if ((mcr & MCR_LOOPBACK) == 0) {
+            return MSR_CTS_DSR_DCD;
+        }
+        // loopback wires DTR->DSR, RTS->CTS, OUT1->RI, OUT2->DCD
+        return ((mcr & 0x1) << 5) | ((mcr & 0x2) << 3) | ((mcr & 0x4) << 4) | ((mcr & 0x8) << 4);
+    }
+
+    private boolean enqueue(byte b) {
+        if (fifoCount == FIFO_SIZE) {
+            return false;
+        }
+        fifo[(fifoHead + fifoCount) % FIFO_SIZE] = b;
+        fifoCount++;
+        return true;
+    }
+
+    /**
+     * Hands the guest input bytes, waiting while the FIFO is full. Returns early, having
+     * delivered what fitted, when the thread is interrupted.
+     */
+    public synchronized int receive(byte[] bytes, int offset, int length) throws InterruptedException {
+        int delivered = 0;
+        while (delivered < length) {
+            while (fifoCount == FIFO_SIZE) {
+                wait();
+            }
+            boolean wasEmpty = fifoCount == 0;
+            while (delivered < length && enqueue(bytes[offset + delivered])) {
+                delivered++;
+            }
+            if (wasEmpty && (ier & IER_RX_DATA) != 0) {
+                irq.trigger();
+            }
+        }
+        return delivered;
+    }
+}
