@@ -87,15 +87,15 @@ public final class VcpuSetup {
 
     private static void load(MemorySegment s, Segment v) {
         kvm_segment.base(s, v.base());
-        kvm_segment.limit(s, v.limit());
+        kvm_segment.limit(s, (int) v.limit());
         kvm_segment.selector(s, (short) v.selector());
         kvm_segment.type(s, (byte) v.type());
         kvm_segment.present(s, flag(v.present()));
         kvm_segment.dpl(s, (byte) v.dpl());
         kvm_segment.db(s, flag(v.db()));
-        kvm_segment.s(s, flag(v.system()));
-        kvm_segment.l(s, flag(v.longMode()));
-        kvm_segment.g(s, flag(v.granularity()));
+        kvm_segment.s(s, flag(v.s()));
+        kvm_segment.l(s, flag(v.l()));
+        kvm_segment.g(s, flag(v.g()));
         kvm_segment.avl(s, (byte) 0);
         kvm_segment.unusable(s, flag(!v.present()));
     }

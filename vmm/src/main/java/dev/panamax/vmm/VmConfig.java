@@ -1,5 +1,7 @@
 package dev.panamax.vmm;
 
+import dev.panamax.vmm.boot.BootProtocol;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,8 +17,12 @@ public record VmConfig(BootSource boot, Machine machine) {
         Objects.requireNonNull(machine, "machine");
     }
 
-    /** Firecracker's {@code boot-source}. */
-    public record BootSource(Path kernelImage, Optional<Path> initrd, String bootArgs) {
+    /**
+     * Firecracker's {@code boot-source}. {@code protocol} is Panamax's: how the kernel is entered
+     * (the Linux 64-bit boot protocol unless PVH is asked for; PVH needs an ELF vmlinux with the
+     * PVH note).
+     */
+    public record BootSource(Path kernelImage, Optional<Path> initrd, String bootArgs, BootProtocol protocol) {
         /** Firecracker's default when {@code boot_args} is absent. */
         public static final String DEFAULT_BOOT_ARGS = "reboot=k panic=1 pci=off nomodule 8250.nr_uarts=1 i8042.noaux";
 
@@ -24,6 +30,15 @@ public record VmConfig(BootSource boot, Machine machine) {
             Objects.requireNonNull(kernelImage, "kernel_image_path");
             Objects.requireNonNull(initrd, "initrd_path");
             Objects.requireNonNull(bootArgs, "boot_args");
+            Objects.requireNonNull(protocol, "protocol");
+        }
+
+        public BootSource(Path kernelImage, Optional<Path> initrd, String bootArgs) {
+            this(kernelImage, initrd, bootArgs, BootProtocol.LINUX_64);
+        }
+
+        public BootSource withProtocol(BootProtocol p) {
+            return new BootSource(kernelImage, initrd, bootArgs, p);
         }
     }
 

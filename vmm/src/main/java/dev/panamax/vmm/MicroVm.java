@@ -1,0 +1,206 @@
+package dev.panamax.vmm;
+
+import dev.panamax.kvm.CpuidEntry;
+import dev.panamax.kvm.EventFd;
+import dev.panamax.kvm.Kvm;
+import dev.panamax.kvm.VcpuFd;
+import dev.panamax.kvm.VmFd;
+import dev.panamax.kvm.sys.kvm_h;
+import dev.panamax.memory.GuestMemory;
+import dev.panamax.vcpu.CpuBootState;
+import dev.panamax.vcpu.Cpuid;
+import dev.panamax.vcpu.StopReason;
+import dev.panamax.vcpu.VcpuLoop;
+import dev.panamax.vcpu.VcpuSetup;
+import dev.panamax.vmm.boot.BootPlan;
+import dev.panamax.vmm.boot.LinuxLoader;
+import dev.panamax.vmm.boot.MemoryMap;
+import dev.panamax.vmm.device.Bus;
+import dev.panamax.vmm.device.I8042;
+import dev.panamax.vmm.device.Serial8250;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running microVM: guest RAM, the in-kernel irqchip and PIT, the legacy devices, and one
+ * platform thread per vCPU. {@link #start} boots the configured kernel; the VM runs until the
+ * guest resets or powers off, a vCPU fails, or the host calls {@link #stop()}.
+ */
+public final class MicroVm implements AutoCloseable {
+    /** Three pages KVM needs for real-mode emulation on Intel, placed in the MMIO gap. */
+    private static final long TSS_ADDRESS = 0xfffb_d000L;
+
+    private final Deque<AutoCloseable> resources;
+    private final List<VcpuLoop> loops = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final CompletableFuture<StopReason> stopped = new CompletableFuture<>();
+    private final GuestMemory memory;
+
+    private MicroVm(Deque<AutoCloseable> resources, GuestMemory memory) {
+        this.resources = resources;
+        this.memory = memory;
+    }
+
+    /**
+     * Builds the VM and starts its vCPUs.
+     *
+     * @throws dev.panamax.vmm.boot.BootException for a kernel, initrd or command line that cannot boot
+     * @throws UnsupportedHostException when this host's KVM cannot boot Linux
+     */
+    public static MicroVm start(VmConfig config, Console console) {
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        try {
+            // load first: a bad kernel or initrd is reported as such on any host
+            VmConfig.Machine machine = config.machine();
+            MemoryMap map = MemoryMap.ofMib(machine.memSizeMib());
+            GuestMemory memory = own(resources, GuestMemory.anonymous(map.ranges()));
+            VmConfig.BootSource boot = config.boot();
+            BootPlan plan = LinuxLoader.load(memory, map, boot.kernelImage(), boot.initrd(), boot.bootArgs(),
+                    machine.vcpuCount(), boot.protocol());
+            requireLinuxCapableKvm();
+            Kvm kvm = own(resources, Kvm.open());
+
+            VmFd vm = own(resources, kvm.createVm());
+            vm.setTssAddress(TSS_ADDRESS);
+            vm.createIrqchip();
+            vm.createPit2(kvm_h.KVM_PIT_SPEAKER_DUMMY);
+            memory.registerWith(vm);
+
+            MicroVm microVm = new MicroVm(resources, memory);
+            EventFd serialIrq = own(resources, EventFd.create());
+            vm.registerIrqfd(serialIrq, Serial8250.COM1_IRQ);
+            Serial8250 serial = new Serial8250(console.output(), serialIrq::signal);
+            Bus pio = new Bus();
+            pio.register(Serial8250.COM1, Serial8250.LENGTH, serial);
+            pio.register(I8042.BASE, I8042.LENGTH,
+                    new I8042(() -> microVm.stopWith(new StopReason.Reset("i8042 reset command"))));
+            PortIo buses = new PortIo(pio, new Bus());
+
+            List<CpuidEntry> supported = kvm.supportedCpuid();
+            CpuBootState bootState = cpuState(plan);
+            for (int i = 0; i < machine.vcpuCount(); i++) {
+                VcpuFd vcpu = own(resources, vm.createVcpu(i));
+                VcpuSetup.configure(vcpu, Cpuid.forVcpu(supported, i, machine.vcpuCount(), machine.cpuidFeatureMask()),
+                        true);
+                if (i == 0) {
+                    VcpuSetup.enter(vcpu, bootState); // the others wait for the kernel's INIT/SIPI
+                }
+                microVm.loops.add(new VcpuLoop(vcpu, buses, microVm::stopWith));
+            }
+            console.input().ifPresent(in -> microVm.startInput(in, serial));
+            for (VcpuLoop loop : microVm.loops) {
+                microVm.threads.add(loop.start());
+            }
+            return microVm;
+        } catch (RuntimeException e) {
+            closeAll(resources, e);
+            throw e;
+        }
+    }
+
+    private static void requireLinuxCapableKvm() {
+        if (Files.exists(Path.of("/sys/module/kvm_pvm"))) {
+            throw new UnsupportedHostException("this host's /dev/kvm is PVM, a software KVM whose ring-0 emulator lacks "
+                    + "int3, cmpxchg16b and xsave, so an unmodified Linux kernel cannot boot on it; run on a VT-x/AMD-V "
+                    + "host or inside scripts/nested-host.sh");
+        }
+    }
+
+    private static CpuBootState cpuState(BootPlan plan) {
+        long rsi = plan.bootInfoRegister() == BootPlan.BootInfoRegister.RSI ? plan.bootInfoAddress() : 0;
+        long rbx = plan.bootInfoRegister() == BootPlan.BootInfoRegister.RBX ? plan.bootInfoAddress() : 0;
+        return new CpuBootState(plan.entryPoint(), plan.stackPointer(), rsi, rbx, plan.control().cr0(),
+                plan.control().cr3(), plan.control().cr4(), plan.control().efer(), plan.code(),
+                plan.data(), plan.taskRegister(), plan.gdt().base(), plan.gdt().limit(),
+                plan.idt().base(), plan.idt().limit());
+    }
+
+    private void startInput(InputStream in, Serial8250 serial) {
+        Thread.ofPlatform().name("serial-in").daemon().start(() -> {
+            byte[] buffer = new byte[64];
+            try {
+                for (int n; !stopped.isDone() && (n = in.read(buffer)) > 0; ) {
+                    serial.receive(buffer, 0, n);
+                }
+            } catch (IOException | InterruptedException e) {
+                // console input ended; the guest keeps running without it
+            }
+        });
+    }
+
+    private static <T extends AutoCloseable> T own(Deque<AutoCloseable> resources, T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    private void stopWith(StopReason reason) {
+        if (stopped.complete(reason)) {
+            loops.forEach(VcpuLoop::requestStop);
+        }
+    }
+
+    /** Guest RAM, for embedders and tests that inspect it. */
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    /** Asks the VM to stop; returns at once. */
+    public void stop() {
+        stopWith(new StopReason.Stopped());
+    }
+
+    /** Waits until the VM stops and says why. */
+    public StopReason awaitStop() throws InterruptedException {
+        try {
+            return stopped.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits up to {@code timeout} for the VM to stop. */
+    public Optional<StopReason> awaitStop(Duration timeout) throws InterruptedException {
+        try {
+            return Optional.of(stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Stops the VM if it still runs, waits for its vCPU threads, and frees everything it holds. */
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        for (Thread t : threads) {
+            t.join();
+        }
+        closeAll(resources, null);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> resources, RuntimeException primary) {
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                }
+            }
+        }
+    }
+}
