@@ -1,0 +1,98 @@
+package dev.panamax.it;
+
+import dev.panamax.vcpu.StopReason;
+import dev.panamax.vmm.Console;
+import dev.panamax.vmm.MicroVm;
+import dev.panamax.vmm.VmConfig;
+import dev.panamax.vmm.boot.BootProtocol;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Matcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Boots the real tiny kernel (scripts/build-guest.sh) with Panamax through the embeddable API
+ * and checks what the guest does. Runs where /dev/kvm is hardware-assisted: directly on a
+ * VT-x/AMD-V host, inside the nested test host on a PVM host (see NestedHostIT).
+ */
+class LinuxBootIT {
+    private static final String MARKER = "PANAMAX-INIT-OK";
+    /** Generous: under the nested host's TCG a boot takes seconds, the JVM's warm-up more. */
+    private static final Duration BOOT = Duration.ofSeconds(180);
+    private static final String QUIET = "console=ttyS0 quiet panic=-1";
+
+    private static VmConfig config(String kernel, BootProtocol protocol, int cpus, long memMib, String args) {
+        return new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact(kernel),
+                Optional.of(TestHost.guestArtifact("initramfs.cpio.gz")), QUIET + " " + args, protocol),
+                new VmConfig.Machine(cpus, memMib));
+    }
+
+    /** Boots to the init marker and returns why the VM stopped; the guest reboots at once. */
+    private static StopReason bootToMarkerAndReboot(VmConfig config) throws Exception {
+        GuestConsole console = new GuestConsole();
+        try (MicroVm vm = MicroVm.start(config, Console.outputOnly(console))) {
+            Optional<StopReason> reason = vm.awaitStop(BOOT);
+            assertThat(reason).as("the guest did not stop within %s; console:%n%s", BOOT, console.text()).isPresent();
+            assertThat(console.text()).contains(MARKER);
+            return reason.get();
+        }
+    }
+
+    @Test
+    void elfVmlinuxBootsToInitAndResetsThroughTheI8042() throws Exception {
+        StopReason reason = bootToMarkerAndReboot(config("vmlinux", BootProtocol.LINUX_64, 1, 128,
+                "reboot=k pmx_after=reboot"));
+        assertThat(reason).isEqualTo(new StopReason.Reset("i8042 reset command"));
+    }
+
+    @Test
+    void bzImageBootsToInitAndResetsByTripleFault() throws Exception {
+        StopReason reason = bootToMarkerAndReboot(config("bzImage", BootProtocol.LINUX_64, 1, 128,
+                "reboot=t pmx_after=reboot"));
+        assertThat(reason).isInstanceOf(StopReason.Reset.class);
+        assertThat(reason.describe()).contains("triple fault");
+    }
+
+    @Test
+    void pvhEntryBootsToInit() throws Exception {
+        StopReason reason = bootToMarkerAndReboot(config("vmlinux", BootProtocol.PVH, 1, 128,
+                "reboot=k pmx_after=reboot"));
+        assertThat(reason).isEqualTo(new StopReason.Reset("i8042 reset command"));
+    }
+
+    @Test
+    void twoVcpusAnd128MibAreSeenAndTypedCommandsAreAnswered() throws Exception {
+        assertThat(interactiveFacts(2, 128)).satisfies(f -> {
+            assertThat(f.cpus()).isEqualTo(2);
+            assertThat(f.memTotalKib()).isBetween(100L * 1024, 128L * 1024);
+        });
+    }
+
+    @Test
+    void fourVcpusAndFiveGibSplitAroundTheMmioGap() throws Exception {
+        assertThat(interactiveFacts(4, 5 * 1024)).satisfies(f -> {
+            assertThat(f.cpus()).isEqualTo(4);
+            assertThat(f.memTotalKib()).isBetween(4800L * 1024, 5L * 1024 * 1024);
+        });
+    }
+
+    private record Facts(int cpus, long memTotalKib) {}
+
+    /** Boots to the shell, asks the guest through its console, then has it reboot. */
+    private static Facts interactiveFacts(int cpus, long memMib) throws Exception {
+        GuestConsole console = new GuestConsole();
+        VmConfig config = config("bzImage", BootProtocol.LINUX_64, cpus, memMib, "reboot=k");
+        try (MicroVm vm = MicroVm.start(config, new Console(Optional.of(console.input()), console))) {
+            int after = console.await(MARKER, 0, BOOT).end();
+            console.type("echo answer-$((6*7)) cpus=$(nproc) mem=$(grep MemTotal /proc/meminfo)");
+            Matcher m = console.await("answer-42 cpus=(\\d+) mem=MemTotal:\\s+(\\d+) kB", after, BOOT);
+            console.type("reboot -f");
+            assertThat(vm.awaitStop(BOOT)).contains(new StopReason.Reset("i8042 reset command"));
+            return new Facts(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+        }
+    }
+}
