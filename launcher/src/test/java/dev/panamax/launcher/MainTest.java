@@ -1,0 +1,137 @@
+package dev.panamax.launcher;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The launcher's exit codes and its one-line errors for bad input, run in-process. */
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int status, String out, String err) {}
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]));
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertUsageError(Result r, String expectedLine) {
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("panamax: " + expectedLine + System.lineSeparator());
+    }
+
+    private Path file(String name, byte[] content) throws IOException {
+        return Files.write(dir.resolve(name), content);
+    }
+
+    private Path config(String json) throws IOException {
+        return file("vm.json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void nothingToBootIsAUsageError() {
+        assertUsageError(run(), "nothing to boot: give --config-file FILE or --kernel PATH (see --help)");
+    }
+
+    @Test
+    void unknownConfigKeyIsNamed() throws IOException {
+        Path kernel = file("vmlinux", new byte[64]);
+        Path cfg = config("""
+                {"boot-source": {"kernel_image_path": "%s"},
+                 "machine-config": {"vcpu_count": 1, "mem_size_mib": 128, "vcpus": 2}}""".formatted(kernel));
+        Result r = run("--config-file", cfg.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("machine-config.vcpus").doesNotContain("Exception").hasLineCount(1);
+    }
+
+    @Test
+    void missingKernelIsNamed() {
+        Path missing = dir.resolve("no-such-vmlinux");
+        assertUsageError(run("--kernel", missing.toString()),
+                "boot-source.kernel_image_path: " + missing + ": no such file");
+    }
+
+    @Test
+    void missingInitrdIsNamed() throws IOException {
+        Path kernel = file("vmlinux", new byte[64]);
+        Path missing = dir.resolve("no-initrd");
+        assertUsageError(run("--kernel", kernel.toString(), "--initrd", missing.toString()),
+                "boot-source.initrd_path: " + missing + ": no such file");
+    }
+
+    @Test
+    void malformedKernelIsNamed() throws IOException {
+        Path kernel = file("vmlinux", "not a kernel at all".getBytes(StandardCharsets.US_ASCII));
+        Result r = run("--kernel", kernel.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("panamax: kernel image " + kernel + ": ").hasLineCount(1);
+    }
+
+    @Test
+    void truncatedRealKernelIsNamed() throws IOException {
+        Path real = Path.of("..", "build", "guest", "bzImage");
+        byte[] head = Files.readAllBytes(real);
+        Path kernel = file("bzImage", java.util.Arrays.copyOf(head, 4096));
+        Result r = run("--kernel", kernel.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("panamax: kernel image " + kernel + ": ").hasLineCount(1);
+    }
+
+    @Test
+    void impossibleSizesAreRefused() throws IOException {
+        Path kernel = file("vmlinux", new byte[64]);
+        assertUsageError(run("--kernel", kernel.toString(), "--mem", "0"), "machine-config.mem_size_mib 0 is not in 16..1048576");
+        assertUsageError(run("--kernel", kernel.toString(), "--cpus", "64"), "machine-config.vcpu_count 64 is not in 1..32");
+        assertThat(run("--kernel", kernel.toString(), "--mem", "lots").err()).hasLineCount(1).contains("--mem");
+    }
+
+    @Test
+    void badBootProtocolIsNamed() throws IOException {
+        Path kernel = file("vmlinux", new byte[64]);
+        assertUsageError(run("--kernel", kernel.toString(), "--boot-protocol", "efi"),
+                "--boot-protocol: expected linux or pvh, got \"efi\"");
+    }
+
+    @Test
+    void pvhOnABzImageIsRefused() {
+        Path real = Path.of("..", "build", "guest", "bzImage").toAbsolutePath().normalize();
+        Result r = run("--kernel", real.toString(), "--boot-protocol", "pvh");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("panamax: kernel image " + real).hasLineCount(1);
+    }
+
+    static boolean pvmHost() {
+        return Files.exists(Path.of("/sys/module/kvm_pvm"));
+    }
+
+    @Test
+    @EnabledIf("pvmHost")
+    void aPvmHostSaysWhyItCannotBootLinux() {
+        Path real = Path.of("..", "build", "guest", "vmlinux").toAbsolutePath().normalize();
+        Result r = run("--kernel", real.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("PVM").contains("an unmodified Linux kernel cannot boot").hasLineCount(1);
+    }
+
+    @Test
+    void helpExitsZero() {
+        Result r = run("--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("--config-file", "--kernel", "--boot-protocol");
+    }
+}
