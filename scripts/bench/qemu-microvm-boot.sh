@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Reference scenario for Panamax: QEMU's microvm machine under KVM boots the test guest
+# (scripts/build-guest.sh) until its init prints PANAMAX-INIT-OK on the serial console.
+#
+# Usage: scripts/bench/qemu-microvm-boot.sh
+# stdout: exactly one line on success, `qemu-microvm boot-to-init: X.XXX s` (wall time
+# from QEMU's start to the marker); everything else goes to stderr.
+# Exit: 0 marker seen; 1 no marker (timeout, crash: one error line on stderr); other
+# codes come from nested-host.sh (124 timeout, 125 L1 failure).
+# Where it runs: on a host with hardware KVM or already inside the nested host (L1) it
+# boots directly; elsewhere (this PVM machine) it builds the guest here, if needed, and
+# re-runs itself inside scripts/nested-host.sh.
+# Env: BENCH_TIMEOUT (s, 120) for the boot; BENCH_KERNEL (bzImage|vmlinux, bzImage);
+#      GUEST_DIR (<repo>/build/guest); BENCH_LOG (<repo>/build/bench/qemu-microvm-boot.log,
+#      the guest console); nested-host.sh's NESTED_* variables.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SELF=$REPO/scripts/bench/qemu-microvm-boot.sh
+GUEST_DIR=${GUEST_DIR:-$REPO/build/guest}
+KERNEL=$GUEST_DIR/${BENCH_KERNEL:-bzImage}
+INITRD=$GUEST_DIR/initramfs.cpio.gz
+TIMEOUT=${BENCH_TIMEOUT:-120}
+LOG=${BENCH_LOG:-$REPO/build/bench/qemu-microvm-boot.log}
+
+die() { echo "qemu-microvm-boot: error: $*" >&2; exit 1; }
+
+hardware_kvm() {
+	[[ -c /dev/kvm && ! -d /sys/module/kvm_pvm ]] &&
+		[[ -d /sys/module/kvm_intel || -d /sys/module/kvm_amd ]]
+}
+
+if [[ ${PANAMAX_NESTED:-} != 1 ]]; then
+	# Build (or find cached) guest outside L1: building under TCG would take ages.
+	"$REPO/scripts/build-guest.sh" "$GUEST_DIR" >&2 || die "guest build failed"
+	if ! hardware_kvm; then
+		cd "$REPO" # nested-host.sh shares the cwd's repository writable (for the log)
+		export GUEST_DIR BENCH_LOG
+		NESTED_ENV="${NESTED_ENV:-} GUEST_DIR BENCH_LOG BENCH_TIMEOUT BENCH_KERNEL" \
+			exec "$REPO/scripts/nested-host.sh" "$SELF" "$@"
+	fi
+	if ! command -v qemu-system-x86_64 >/dev/null; then
+		export DEBIAN_FRONTEND=noninteractive
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends qemu-system-x86; } \
+			>/dev/null 2>&1 || die "cannot install qemu-system-x86"
+	fi
+fi
+
+[[ -c /dev/kvm ]] || die "no /dev/kvm here"
+[[ -f $KERNEL && -f $INITRD ]] || die "guest not built: $KERNEL, $INITRD"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installed"
+mkdir -p "$(dirname "$LOG")"
+: >"$LOG"
+
+QPID=
+# shellcheck disable=SC2317 # runs from the EXIT trap
+cleanup() {
+	if [[ -n $QPID ]] && kill -0 "$QPID" 2>/dev/null; then
+		kill "$QPID" 2>/dev/null || true
+	fi
+}
+trap cleanup EXIT
+
+# -no-reboot: the guest's `reboot -f` ends QEMU. reboot=t (triple fault), not reboot=k:
+# microvm has no i8042, and the kernel's keyboard-reset retries take ~10 s in L2.
+t0=$EPOCHREALTIME
+exec {qout}< <(exec qemu-system-x86_64 -enable-kvm -M microvm,acpi=off -cpu host -m 256 \
+	-nodefaults -no-user-config -nographic -no-reboot -serial stdio \
+	-kernel "$KERNEL" -initrd "$INITRD" \
+	-append "console=ttyS0 quiet reboot=t panic=-1 pmx_after=reboot" </dev/null 2>&1)
+QPID=$!
+
+t_marker=
+deadline=$((SECONDS + TIMEOUT))
+while ((SECONDS < deadline)); do
+	line=
+	if IFS= read -r -t "$((deadline - SECONDS))" -u "$qout" line; then
+		printf '%s\n' "${line%$'\r'}" >>"$LOG"
+		if [[ -z $t_marker && $line == *PANAMAX-INIT-OK* ]]; then
+			t_marker=$EPOCHREALTIME
+			# The guest reboots next; allow it 10 s to end QEMU, not the whole timeout.
+			((deadline - SECONDS <= 10)) || deadline=$((SECONDS + 10))
+		fi
+	else
+		# EOF (QEMU exited) or the read timed out.
+		[[ -z $line ]] || printf '%s\n' "$line" >>"$LOG"
+		break
+	fi
+done
+t_end=$EPOCHREALTIME
+if [[ -z $t_marker ]]; then
+	if kill -0 "$QPID" 2>/dev/null; then
+		die "no PANAMAX-INIT-OK within $TIMEOUT s (console: $LOG)"
+	fi
+	die "QEMU exited without PANAMAX-INIT-OK (console: $LOG): $(tail -n 1 "$LOG")"
+fi
+awk -v a="$t0" -v b="$t_marker" -v c="$t_end" 'BEGIN {
+	printf "qemu-microvm boot-to-init: %.3f s\n", b - a
+	printf "qemu-microvm: QEMU exited %.3f s after start\n", c - a > "/dev/stderr"
+}'
