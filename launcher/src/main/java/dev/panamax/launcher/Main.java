@@ -5,6 +5,7 @@ import dev.panamax.launcher.config.ConfigFile;
 import dev.panamax.launcher.config.QuickFlags;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vmm.Console;
+import dev.panamax.vmm.DeviceException;
 import dev.panamax.vmm.MicroVm;
 import dev.panamax.vmm.UnsupportedHostException;
 import dev.panamax.vmm.VmConfig;
@@ -17,6 +18,8 @@ import picocli.CommandLine.Option;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code panamax}: boots a microVM from a Firecracker-style config file or from quick flags. */
@@ -47,6 +50,13 @@ public final class Main {
 
     @Option(names = "--mem", paramLabel = "MIB", description = "Guest RAM in MiB (default 128).")
     String mem;
+
+    @Option(names = "--drive", paramLabel = "PATH[,ro]",
+            description = "A virtio-blk drive backed by a raw image; repeatable; the first is the root device (/dev/vda).")
+    List<String> drives = new ArrayList<>();
+
+    @Option(names = "--entropy", description = "A virtio-rng device fed from the host's random source.")
+    boolean entropy;
 
     @Option(names = "--boot-protocol", paramLabel = "linux|pvh",
             description = "How to enter the kernel: the Linux 64-bit boot protocol (default) or PVH (ELF vmlinux).")
@@ -103,7 +113,7 @@ public final class Main {
         }
         try (Terminal terminal = Terminal.rawIfInteractive(in == System.in)) {
             return boot(config);
-        } catch (BootException e) {
+        } catch (BootException | DeviceException e) {
             return usageError(e.getMessage());
         } catch (UnsupportedHostException e) {
             err.println("panamax: " + e.getMessage());
@@ -112,16 +122,17 @@ public final class Main {
     }
 
     private VmConfig config() {
-        QuickFlags flags = new QuickFlags(kernel, initrd, append, cpus, mem);
+        QuickFlags flags = new QuickFlags(kernel, initrd, append, cpus, mem, drives, entropy);
         if (configFile != null && flags.anyGiven()) {
-            throw new ConfigException("--config-file cannot be combined with --kernel, --initrd, --append, --cpus or --mem");
+            throw new ConfigException("--config-file cannot be combined with --kernel, --initrd, --append, --cpus, --mem, "
+                    + "--drive or --entropy");
         }
         if (configFile == null && !flags.anyGiven()) {
             throw new ConfigException("nothing to boot: give --config-file FILE or --kernel PATH (see --help)");
         }
         VmConfig config = configFile != null ? ConfigFile.read(configFile) : flags.toVmConfig();
-        return bootProtocol == null ? config
-                : new VmConfig(config.boot().withProtocol(protocol(bootProtocol)), config.machine());
+        return bootProtocol == null ? config : new VmConfig(config.boot().withProtocol(protocol(bootProtocol)),
+                config.machine(), config.drives(), config.entropy());
     }
 
     private static BootProtocol protocol(String name) {

@@ -7,8 +7,8 @@ import dev.panamax.vmm.VmConfig;
 import dev.panamax.vmm.boot.BootProtocol;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 
@@ -20,9 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * VT-x/AMD-V host, inside the nested test host on a PVM host (see NestedHostIT).
  */
 class LinuxBootIT {
-    private static final String MARKER = "PANAMAX-INIT-OK";
-    /** Generous: under the nested host's TCG a boot takes seconds, the JVM's warm-up more. */
-    private static final Duration BOOT = Duration.ofSeconds(180);
+    private static final String MARKER = GuestSession.MARKER;
+    private static final Duration BOOT = GuestSession.TIMEOUT;
     private static final String QUIET = "console=ttyS0 quiet panic=-1";
 
     private static VmConfig config(String kernel, BootProtocol protocol, int cpus, long memMib, String args) {
@@ -84,14 +83,10 @@ class LinuxBootIT {
 
     /** Boots to the shell, asks the guest through its console, then has it reboot. */
     private static Facts interactiveFacts(int cpus, long memMib) throws Exception {
-        GuestConsole console = new GuestConsole();
-        VmConfig config = config("bzImage", BootProtocol.LINUX_64, cpus, memMib, "reboot=k");
-        try (MicroVm vm = MicroVm.start(config, new Console(Optional.of(console.input()), console))) {
-            int after = console.await(MARKER, 0, BOOT).end();
-            console.type("echo answer-$((6*7)) cpus=$(nproc) mem=$(grep MemTotal /proc/meminfo)");
-            Matcher m = console.await("answer-42 cpus=(\\d+) mem=MemTotal:\\s+(\\d+) kB", after, BOOT);
-            console.type("reboot -f");
-            assertThat(vm.awaitStop(BOOT)).contains(new StopReason.Reset("i8042 reset command"));
+        try (GuestSession guest = GuestSession.boot(cpus, memMib, List.of(), false)) {
+            Matcher m = guest.run("echo answer-$((6*7)) cpus=$(nproc) mem=$(grep MemTotal /proc/meminfo)",
+                    "answer-42 cpus=(\\d+) mem=MemTotal:\\s+(\\d+) kB");
+            guest.reboot();
             return new Facts(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
         }
     }

@@ -1,4 +1,14 @@
 /**
- * virtio devices over the mmio transport: split virtqueues, block, net, vsock and rng.
+ * virtio 1.x devices for the VMM: the split virtqueue ({@link dev.panamax.virtio.Virtqueue}), the
+ * virtio-mmio version 2 transport ({@link dev.panamax.virtio.VirtioMmioDevice}) and the devices
+ * behind it ({@link dev.panamax.virtio.BlockDevice}, {@link dev.panamax.virtio.RngDevice}).
+ *
+ * <p>Modelled on rust-vmm's virtio-queue and virtio-device crates: a device pops descriptor
+ * chains from its queues and adds used elements; the transport owns the registers, the driver
+ * status state machine, feature negotiation and interrupts. Everything the guest wrote (ring
+ * indexes, descriptors, buffer addresses and lengths) is hostile input: it is only ever
+ * touched through {@link dev.panamax.memory.GuestMemory}'s bounds checks, a malformed ring
+ * raises {@link dev.panamax.virtio.VirtqueueException} which the transport turns into
+ * DEVICE_NEEDS_RESET, and a malformed request fails just that request.
  */
 package dev.panamax.virtio;

@@ -49,6 +49,8 @@ public final class MicroVm implements AutoCloseable {
     private final CompletableFuture<StopReason> stopped = new CompletableFuture<>();
     private final GuestMemory memory;
 
+    private EventLoop eventLoop;
+
     private MicroVm(Deque<AutoCloseable> resources, GuestMemory memory) {
         this.resources = resources;
         this.memory = memory;
@@ -67,9 +69,10 @@ public final class MicroVm implements AutoCloseable {
             VmConfig.Machine machine = config.machine();
             MemoryMap map = MemoryMap.ofMib(machine.memSizeMib());
             GuestMemory memory = own(resources, GuestMemory.anonymous(map.ranges()));
+            VirtioDevices virtio = VirtioDevices.open(config, resources);
             VmConfig.BootSource boot = config.boot();
-            BootPlan plan = LinuxLoader.load(memory, map, boot.kernelImage(), boot.initrd(), boot.bootArgs(),
-                    machine.vcpuCount(), boot.protocol());
+            BootPlan plan = LinuxLoader.load(memory, map, boot.kernelImage(), boot.initrd(),
+                    boot.bootArgs() + virtio.kernelArgs(), machine.vcpuCount(), boot.protocol());
             requireLinuxCapableKvm();
             Kvm kvm = own(resources, Kvm.open());
 
@@ -87,7 +90,11 @@ public final class MicroVm implements AutoCloseable {
             pio.register(Serial8250.COM1, Serial8250.LENGTH, serial);
             pio.register(I8042.BASE, I8042.LENGTH,
                     new I8042(() -> microVm.stopWith(new StopReason.Reset("i8042 reset command"))));
-            PortIo buses = new PortIo(pio, new Bus());
+            Bus mmio = new Bus();
+            microVm.eventLoop = own(resources, new EventLoop());
+            virtio.attach(vm, memory, mmio, microVm.eventLoop, resources);
+            microVm.eventLoop.start();
+            PortIo buses = new PortIo(pio, mmio);
 
             List<CpuidEntry> supported = kvm.supportedCpuid();
             CpuBootState bootState = cpuState(plan);
@@ -189,6 +196,7 @@ public final class MicroVm implements AutoCloseable {
         for (Thread t : threads) {
             t.join();
         }
+        eventLoop.close(); // before the eventfds and devices it serves
         closeAll(resources, null);
     }
 

@@ -3,6 +3,9 @@ package dev.panamax.vmm;
 import dev.panamax.vmm.boot.BootProtocol;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,11 +14,53 @@ import java.util.Optional;
  * builds one from a Firecracker-style JSON file or from flags; embedders build one directly.
  * Values are validated here, so every face of Panamax refuses the same bad input the same way.
  */
-public record VmConfig(BootSource boot, Machine machine) {
+public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Optional<Entropy> entropy) {
     public VmConfig {
         Objects.requireNonNull(boot, "boot");
         Objects.requireNonNull(machine, "machine");
+        drives = List.copyOf(drives);
+        Objects.requireNonNull(entropy, "entropy");
+        Set<String> ids = new HashSet<>();
+        long roots = 0;
+        for (Drive d : drives) {
+            if (!ids.add(d.driveId())) {
+                throw new IllegalArgumentException("drives: drive_id \"" + d.driveId() + "\" is used twice");
+            }
+            roots += d.isRootDevice() ? 1 : 0;
+        }
+        if (roots > 1) {
+            throw new IllegalArgumentException("drives: more than one drive has is_root_device true");
+        }
+        if (drives.size() > MAX_DRIVES) {
+            throw new IllegalArgumentException("drives: " + drives.size() + " drives, at most " + MAX_DRIVES);
+        }
     }
+
+    /** virtio-mmio windows and interrupt lines are finite; this leaves room for net, vsock and rng. */
+    public static final int MAX_DRIVES = 16;
+
+    /** A VM with no devices beyond the console. */
+    public VmConfig(BootSource boot, Machine machine) {
+        this(boot, machine, List.of(), Optional.empty());
+    }
+
+    /**
+     * One of Firecracker's {@code drives}: a virtio-blk device backed by a raw image file.
+     * The root device is announced first and named by {@code root=/dev/vda} on the command line.
+     */
+    public record Drive(String driveId, Path pathOnHost, boolean isRootDevice, boolean isReadOnly) {
+        public Drive {
+            Objects.requireNonNull(driveId, "drive_id");
+            Objects.requireNonNull(pathOnHost, "path_on_host");
+            if (driveId.isEmpty() || driveId.length() > 20) {
+                // the virtio-blk serial (GET_ID) holds 20 bytes
+                throw new IllegalArgumentException("drives: drive_id \"" + driveId + "\" must be 1 to 20 characters");
+            }
+        }
+    }
+
+    /** Firecracker's {@code entropy}: a virtio-rng device fed from the host's random source. */
+    public record Entropy() {}
 
     /**
      * Firecracker's {@code boot-source}. {@code protocol} is Panamax's: how the kernel is entered

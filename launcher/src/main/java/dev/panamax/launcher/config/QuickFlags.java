@@ -4,30 +4,55 @@ import dev.panamax.vmm.VmConfig;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The launcher's quick flags, {@code --kernel PATH --initrd PATH --append ARGS --cpus N --mem MIB},
- * as given on the command line (null = not given). They map one to one onto the config file's
- * {@code kernel_image_path}, {@code initrd_path}, {@code boot_args}, {@code vcpu_count} and
- * {@code mem_size_mib}, and go through the same checks, so errors after parsing carry the same
- * messages (and so name those JSON keys); only a value that is not a number names the flag.
+ * The launcher's quick flags, {@code --kernel PATH --initrd PATH --append ARGS --cpus N --mem MIB
+ * [--drive PATH[,ro]]... [--entropy]}, as given on the command line (null = not given). They map
+ * one to one onto the config file's {@code kernel_image_path}, {@code initrd_path},
+ * {@code boot_args}, {@code vcpu_count}, {@code mem_size_mib}, {@code drives} and {@code entropy},
+ * and go through the same checks, so errors after parsing carry the same messages (and so name
+ * those JSON keys, e.g. {@code drives[0].path_on_host}); only a value that is not a number, or a
+ * {@code --drive} that is not {@code PATH[,ro]}, names the flag.
  *
  * <p>Defaults are Firecracker's: 1 vCPU, 128 MiB, and {@link VmConfig.BootSource#DEFAULT_BOOT_ARGS}
  * as the command line, which has no {@code console=}: as with Firecracker's {@code boot_args}, pass
  * e.g. {@code --append "console=ttyS0 reboot=k panic=1"} to see the guest's console. {@code --append}
  * replaces the default command line rather than adding to it (also like {@code boot_args}).
  * {@code --mem} takes a plain number of MiB; no suffixes.
+ *
+ * <p>Each {@code --drive} becomes a drive with {@code drive_id} {@code drive0}, {@code drive1}, ...
+ * in the order given. The first is the root device (it becomes the guest's {@code /dev/vda}, as
+ * with the common {@code qemu -drive file=rootfs.img} plus {@code root=/dev/vda}); the others are
+ * plain data disks. {@code PATH,ro} attaches the image read-only. The path itself may not contain
+ * a comma (use a config file, or a symlink, for such a path). {@code --entropy} attaches a
+ * virtio-rng device, like an {@code "entropy": {}} section.
+ *
+ * @param drives the {@code --drive} values in order; null (picocli's "never given") means none
  */
-public record QuickFlags(String kernel, String initrd, String append, String cpus, String mem) {
+public record QuickFlags(String kernel, String initrd, String append, String cpus, String mem,
+                         List<String> drives, boolean entropy) {
     public static final int DEFAULT_CPUS = RawConfig.DEFAULT_VCPUS;
     public static final long DEFAULT_MEM_MIB = RawConfig.DEFAULT_MEM_MIB;
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]+");
+    private static final String READ_ONLY_SUFFIX = ",ro";
+
+    public QuickFlags {
+        drives = drives == null ? List.of() : List.copyOf(drives);
+    }
+
+    /** No drives and no entropy device. */
+    public QuickFlags(String kernel, String initrd, String append, String cpus, String mem) {
+        this(kernel, initrd, append, cpus, mem, List.of(), false);
+    }
 
     /** Whether any quick flag was given. */
     public boolean anyGiven() {
-        return kernel != null || initrd != null || append != null || cpus != null || mem != null;
+        return kernel != null || initrd != null || append != null || cpus != null || mem != null
+                || !drives.isEmpty() || entropy;
     }
 
     /** Builds the config; relative paths resolve against the current working directory. */
@@ -46,8 +71,23 @@ public record QuickFlags(String kernel, String initrd, String append, String cpu
         BigInteger memMib = mem == null
                 ? BigInteger.valueOf(DEFAULT_MEM_MIB)
                 : wholeNumber("--mem", mem, "a whole number of MiB (e.g. 1024)");
-        return new RawConfig(kernel, initrd, append, vcpus, memMib, VmConfig.Machine.ALL_FEATURES)
+        return new RawConfig(kernel, initrd, append, vcpus, memMib, VmConfig.Machine.ALL_FEATURES,
+                rawDrives(drives), entropy)
                 .toVmConfig(workingDir);
+    }
+
+    private static List<RawConfig.RawDrive> rawDrives(List<String> values) {
+        List<RawConfig.RawDrive> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            boolean readOnly = value.endsWith(READ_ONLY_SUFFIX);
+            String path = readOnly ? value.substring(0, value.length() - READ_ONLY_SUFFIX.length()) : value;
+            if (path.indexOf(',') >= 0) {
+                throw new ConfigException("--drive: expected PATH[,ro], got " + Json.quote(value));
+            }
+            out.add(new RawConfig.RawDrive("drive" + i, path, i == 0, readOnly));
+        }
+        return out;
     }
 
     private static BigInteger wholeNumber(String flag, String text, String expected) {

@@ -6,6 +6,8 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,9 +24,12 @@ import java.util.Optional;
  * @param vcpuCount       unbounded so that absurd input still gets the range message
  * @param memSizeMib      unbounded, likewise
  * @param cpuidFeatureMask 64 bits, as {@link VmConfig.Machine#cpuidFeatureMask()}
+ * @param drives          in order; drive {@code i}'s messages name {@code drives[i]}
+ * @param entropy         whether to attach a virtio-rng device
  */
 record RawConfig(String kernelImagePath, String initrdPath, String bootArgs,
-                 BigInteger vcpuCount, BigInteger memSizeMib, long cpuidFeatureMask) {
+                 BigInteger vcpuCount, BigInteger memSizeMib, long cpuidFeatureMask,
+                 List<RawDrive> drives, boolean entropy) {
     /** Firecracker's default vCPU count when {@code machine-config} is absent. */
     static final int DEFAULT_VCPUS = 1;
     /** Firecracker's {@code DEFAULT_MEM_SIZE_MIB}. */
@@ -39,6 +44,24 @@ record RawConfig(String kernelImagePath, String initrdPath, String bootArgs,
         Objects.requireNonNull(kernelImagePath, "kernelImagePath");
         Objects.requireNonNull(vcpuCount, "vcpuCount");
         Objects.requireNonNull(memSizeMib, "memSizeMib");
+        drives = List.copyOf(drives);
+    }
+
+    /**
+     * One drive as given (a {@code drives} element or a {@code --drive} flag); {@code pathOnHost}
+     * is unresolved. Firecracker's other drive keys are either refused or have no effect by the
+     * time one of these exists.
+     */
+    record RawDrive(String driveId, String pathOnHost, boolean isRootDevice, boolean isReadOnly) {
+        RawDrive {
+            Objects.requireNonNull(driveId, "driveId");
+            Objects.requireNonNull(pathOnHost, "pathOnHost");
+        }
+    }
+
+    /** The message key of drive {@code index}'s file: {@code drives[0].path_on_host}. */
+    static String drivePathKey(int index) {
+        return "drives[" + index + "].path_on_host";
     }
 
     /** Validates everything and builds the config; throws {@link ConfigException} on the first problem. */
@@ -59,7 +82,18 @@ record RawConfig(String kernelImagePath, String initrdPath, String bootArgs,
                 : Optional.of(readableFile(INITRD_KEY, initrdPath, workingDir));
         String args = bootArgs == null ? VmConfig.BootSource.DEFAULT_BOOT_ARGS : bootArgs;
         try {
-            return new VmConfig(new VmConfig.BootSource(kernel, initrd, args), machine);
+            List<VmConfig.Drive> built = new ArrayList<>(drives.size());
+            for (int i = 0; i < drives.size(); i++) {
+                RawDrive d = drives.get(i);
+                Path file = readableFile(drivePathKey(i), d.pathOnHost(), workingDir);
+                if (!d.isReadOnly() && !Files.isWritable(file)) {
+                    throw new ConfigException(drivePathKey(i) + ": " + file
+                            + ": not writable (for a read-only drive give is_read_only: true, or PATH,ro to --drive)");
+                }
+                built.add(new VmConfig.Drive(d.driveId(), file, d.isRootDevice(), d.isReadOnly()));
+            }
+            Optional<VmConfig.Entropy> rng = entropy ? Optional.of(new VmConfig.Entropy()) : Optional.empty();
+            return new VmConfig(new VmConfig.BootSource(kernel, initrd, args), machine, built, rng);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }

@@ -13,11 +13,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class ConfigFileTest {
     @TempDir
@@ -319,12 +321,177 @@ class ConfigFileTest {
                 .isEqualTo("machine-config.huge_pages: \"2M\" is not supported (only \"None\")");
     }
 
+    // --- drives and entropy ---
+
+    private Path image(String name) throws IOException {
+        return Files.writeString(dir.resolve(name), "disk image");
+    }
+
     @Test
-    void drivesPresent() throws IOException {
+    void drivesAndEntropyParse() throws IOException {
+        Path rootfs = image("rootfs.ext4");
+        Path data = image("data.img");
+        VmConfig config = read(vm("""
+                "drives": [
+                  {"drive_id": "rootfs", "path_on_host": "rootfs.ext4", "is_root_device": true,
+                   "is_read_only": false, "partuuid": null, "cache_type": "Unsafe", "io_engine": "Sync",
+                   "rate_limiter": null, "socket": null},
+                  {"drive_id": "data", "path_on_host": "%s", "is_root_device": false, "is_read_only": true,
+                   "cache_type": "Writeback"}
+                ],
+                "entropy": {"rate_limiter": null}""".formatted(data)));
+
+        assertThat(config.drives()).containsExactly(
+                new VmConfig.Drive("rootfs", rootfs, true, false),
+                new VmConfig.Drive("data", data, false, true));
+        assertThat(config.drives().getFirst().pathOnHost()).isAbsolute();
+        assertThat(config.entropy()).contains(new VmConfig.Entropy());
+    }
+
+    @Test
+    void isReadOnlyIsOptionalAndFalseByDefault() throws IOException {
+        Path rootfs = image("rootfs.ext4");
+        VmConfig config = read(vm("""
+                "drives": [{"drive_id": "rootfs", "path_on_host": "rootfs.ext4", "is_root_device": true}]"""));
+        assertThat(config.drives()).containsExactly(new VmConfig.Drive("rootfs", rootfs, true, false));
+    }
+
+    @Test
+    void noDrivesAndNoEntropy() throws IOException {
+        for (String members : List.of("\"drives\": [], \"entropy\": null", "\"drives\": null", "\"machine-config\": null")) {
+            VmConfig config = read(vm(members));
+            assertThat(config.drives()).as(members).isEmpty();
+            assertThat(config.entropy()).as(members).isEmpty();
+        }
+    }
+
+    @Test
+    void anEmptyEntropySectionAttachesTheDevice() throws IOException {
+        assertThat(read(vm("\"entropy\": {}")).entropy()).contains(new VmConfig.Entropy());
+    }
+
+    private static String drive(String members) {
+        return vm("\"drives\": [{" + members + "}]");
+    }
+
+    private static final String ROOT = "\"drive_id\": \"rootfs\", \"path_on_host\": \"rootfs.ext4\", \"is_root_device\": true";
+
+    @Test
+    void missingDriveFile() throws IOException {
+        assertThat(error(drive(ROOT))).isEqualTo("drives[0].path_on_host: " + dir.resolve("rootfs.ext4") + ": no such file");
+        Files.createDirectory(dir.resolve("rootfs.ext4"));
+        assertThat(error(drive(ROOT))).isEqualTo("drives[0].path_on_host: " + dir.resolve("rootfs.ext4") + ": is a directory");
+    }
+
+    @Test
+    void unknownDriveKey() throws IOException {
+        image("rootfs.ext4");
         assertThat(error(vm("""
-                "drives": [{"drive_id": "rootfs", "path_on_host": "rootfs.ext4",
-                            "is_root_device": true, "is_read_only": false}]""")))
-                .isEqualTo("drives: not supported yet");
+                "drives": [{"drive_id": "rootfs", "path_on_host": "rootfs.ext4", "is_root_device": true},
+                           {"drive_id": "data", "path_on_host": "rootfs.ext4", "is_root_device": false,
+                            "readonly": true}]""")))
+                .isEqualTo("drives[1].readonly: unknown key");
+    }
+
+    @Test
+    void driveWrongTypes() throws IOException {
+        assertThat(error(drive("\"drive_id\": \"rootfs\", \"path_on_host\": \"rootfs.ext4\", \"is_root_device\": \"true\"")))
+                .isEqualTo("drives[0].is_root_device: expected a boolean, got \"true\"");
+        assertThat(error(drive("\"drive_id\": 1, \"path_on_host\": \"rootfs.ext4\", \"is_root_device\": true")))
+                .isEqualTo("drives[0].drive_id: expected a string, got 1");
+        assertThat(error(drive(ROOT + ", \"is_read_only\": \"yes\"")))
+                .isEqualTo("drives[0].is_read_only: expected a boolean, got \"yes\"");
+        assertThat(error(drive(ROOT + ", \"cache_type\": \"writeback\"")))
+                .isEqualTo("drives[0].cache_type: expected \"Unsafe\" or \"Writeback\", got \"writeback\"");
+        assertThat(error(drive(ROOT + ", \"io_engine\": 1")))
+                .isEqualTo("drives[0].io_engine: expected a string, got 1");
+        assertThat(error(vm("\"drives\": {}"))).isEqualTo("drives: expected an array, got {}");
+        assertThat(error(vm("\"drives\": [\"rootfs.ext4\"]"))).isEqualTo("drives[0]: expected an object, got \"rootfs.ext4\"");
+        assertThat(error(vm("\"entropy\": true"))).isEqualTo("entropy: expected an object, got true");
+    }
+
+    @Test
+    void driveMissingKeys() throws IOException {
+        assertThat(error(drive("\"path_on_host\": \"rootfs.ext4\", \"is_root_device\": true")))
+                .isEqualTo("drives[0].drive_id: missing required key");
+        assertThat(error(drive("\"drive_id\": \"rootfs\", \"is_root_device\": true")))
+                .isEqualTo("drives[0].path_on_host: missing required key");
+        assertThat(error(drive("\"drive_id\": \"rootfs\", \"path_on_host\": \"rootfs.ext4\"")))
+                .isEqualTo("drives[0].is_root_device: missing required key");
+    }
+
+    @Test
+    void duplicateDriveId() throws IOException {
+        image("a.img");
+        image("b.img");
+        assertThat(error(vm("""
+                "drives": [{"drive_id": "disk", "path_on_host": "a.img", "is_root_device": true},
+                           {"drive_id": "disk", "path_on_host": "b.img", "is_root_device": false}]""")))
+                .isEqualTo("drives: drive_id \"disk\" is used twice");
+    }
+
+    @Test
+    void twoRootDevices() throws IOException {
+        image("a.img");
+        image("b.img");
+        assertThat(error(vm("""
+                "drives": [{"drive_id": "a", "path_on_host": "a.img", "is_root_device": true},
+                           {"drive_id": "b", "path_on_host": "b.img", "is_root_device": true}]""")))
+                .isEqualTo("drives: more than one drive has is_root_device true");
+    }
+
+    @Test
+    void driveIdLength() throws IOException {
+        image("rootfs.ext4");
+        assertThat(error(drive("\"drive_id\": \"\", \"path_on_host\": \"rootfs.ext4\", \"is_root_device\": true")))
+                .isEqualTo("drives: drive_id \"\" must be 1 to 20 characters");
+        assertThat(error(drive("\"drive_id\": \"abcdefghijklmnopqrstu\", \"path_on_host\": \"rootfs.ext4\", \"is_root_device\": true")))
+                .isEqualTo("drives: drive_id \"abcdefghijklmnopqrstu\" must be 1 to 20 characters");
+    }
+
+    @Test
+    void tooManyDrives() throws IOException {
+        image("a.img");
+        StringBuilder drives = new StringBuilder();
+        for (int i = 0; i <= VmConfig.MAX_DRIVES; i++) {
+            drives.append(i == 0 ? "" : ", ").append("{\"drive_id\": \"d").append(i)
+                    .append("\", \"path_on_host\": \"a.img\", \"is_root_device\": false, \"is_read_only\": true}");
+        }
+        assertThat(error(vm("\"drives\": [" + drives + "]"))).isEqualTo("drives: 17 drives, at most 16");
+    }
+
+    @Test
+    void unsupportedDriveOptions() throws IOException {
+        image("rootfs.ext4");
+        assertThat(error(drive(ROOT + ", \"partuuid\": \"0eaa91a0-01\"")))
+                .isEqualTo("drives[0].partuuid: partuuid is not supported");
+        assertThat(error(drive(ROOT + ", \"io_engine\": \"Async\"")))
+                .isEqualTo("drives[0].io_engine: \"Async\" is not supported (only \"Sync\")");
+        assertThat(error(drive(ROOT + ", \"io_engine\": \"Uring\"")))
+                .isEqualTo("drives[0].io_engine: expected \"Sync\" or \"Async\", got \"Uring\"");
+        assertThat(error(drive(ROOT + ", \"rate_limiter\": {\"bandwidth\": {\"size\": 1, \"refill_time\": 100}}")))
+                .isEqualTo("drives[0].rate_limiter: rate limiting is not supported");
+        assertThat(error(drive("\"drive_id\": \"rootfs\", \"is_root_device\": true, \"socket\": \"/run/vhost.sock\"")))
+                .isEqualTo("drives[0].socket: vhost-user drives are not supported");
+    }
+
+    @Test
+    void entropyRefusals() throws IOException {
+        assertThat(error(vm("\"entropy\": {\"rate_limiter\": {\"ops\": {\"size\": 10, \"refill_time\": 100}}}")))
+                .isEqualTo("entropy.rate_limiter: rate limiting is not supported");
+        assertThat(error(vm("\"entropy\": {\"source\": \"/dev/urandom\"}")))
+                .isEqualTo("entropy.source: unknown key");
+    }
+
+    @Test
+    void readWriteDriveMustBeWritable() throws IOException {
+        Path rootfs = image("rootfs.ext4");
+        Files.setPosixFilePermissions(rootfs, PosixFilePermissions.fromString("r--r--r--"));
+        assumeFalse(Files.isWritable(rootfs), "running as root: every file is writable");
+        assertThat(error(drive(ROOT)))
+                .isEqualTo("drives[0].path_on_host: " + rootfs + ": not writable (for a read-only drive give "
+                        + "is_read_only: true, or PATH,ro to --drive)");
+        assertThat(read(drive(ROOT + ", \"is_read_only\": true")).drives().getFirst().isReadOnly()).isTrue();
     }
 
     static final List<String> notYet = ConfigFile.NOT_YET_SUPPORTED;

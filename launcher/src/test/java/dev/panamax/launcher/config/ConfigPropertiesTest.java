@@ -34,7 +34,7 @@ class ConfigPropertiesTest {
         Files.writeString(dir.resolve("vmlinux"), "k");
     }
 
-    private static final Set<String> TOP = Set.of("boot-source", "machine-config");
+    private static final Set<String> TOP = Set.of("boot-source", "machine-config", "drives", "entropy");
     private static final Set<String> MACHINE = Set.of("vcpu_count", "mem_size_mib", "smt", "track_dirty_pages",
             "cpu_template", "huge_pages", "cpuid_feature_mask");
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,5 +110,77 @@ class QuickFlagsTest {
                  "machine-config": {"vcpu_count": 2, "mem_size_mib": 256}}
                 """.getBytes(StandardCharsets.UTF_8), "vm.json", dir);
         assertThat(fromFlags).isEqualTo(fromJson);
+    }
+
+    // --- --drive and --entropy ---
+
+    private static QuickFlags drives(String... values) {
+        return new QuickFlags("vmlinux", null, null, null, null, List.of(values), false);
+    }
+
+    @Test
+    void drivesInOrderTheFirstIsRoot() throws IOException {
+        Path a = Files.writeString(dir.resolve("a"), "a");
+        Path b = Files.writeString(dir.resolve("b"), "b");
+        VmConfig config = drives("a,ro", "b").toVmConfig(dir);
+
+        assertThat(config.drives()).containsExactly(
+                new VmConfig.Drive("drive0", a, true, true),
+                new VmConfig.Drive("drive1", b, false, false));
+        assertThat(config.entropy()).isEmpty();
+    }
+
+    @Test
+    void noDrivesByDefault() {
+        assertThat(new QuickFlags("vmlinux", null, null, null, null, null, false).toVmConfig(dir).drives()).isEmpty();
+        assertThat(new QuickFlags("vmlinux", null, null, null, null).toVmConfig(dir).drives()).isEmpty();
+    }
+
+    @Test
+    void entropy() {
+        assertThat(new QuickFlags("vmlinux", null, null, null, null, List.of(), true).toVmConfig(dir).entropy())
+                .contains(new VmConfig.Entropy());
+    }
+
+    @Test
+    void drivesAndEntropyCountAsGiven() {
+        assertThat(new QuickFlags(null, null, null, null, null, List.of("a"), false).anyGiven()).isTrue();
+        assertThat(new QuickFlags(null, null, null, null, null, List.of(), true).anyGiven()).isTrue();
+        assertThat(new QuickFlags(null, null, null, null, null, List.of(), false).anyGiven()).isFalse();
+        assertThat(error(new QuickFlags(null, null, null, null, null, List.of("a"), false)))
+                .isEqualTo("--kernel: missing required option");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x,rw", "x,RO", "x,ro,ro", "a,b", "x,", "x, ro"})
+    void driveIsPathOptionallyCommaRo(String value) throws IOException {
+        Files.writeString(dir.resolve("x"), "x");
+        assertThat(error(drives("vmlinux", value)))
+                .isEqualTo("--drive: expected PATH[,ro], got " + Json.quote(value));
+    }
+
+    @Test
+    void sameDriveFileMessagesAsTheConfigFile() throws IOException {
+        assertThat(error(drives("rootfs.ext4")))
+                .isEqualTo("drives[0].path_on_host: " + dir.resolve("rootfs.ext4") + ": no such file");
+        assertThat(error(drives("vmlinux", "data.img,ro")))
+                .isEqualTo("drives[1].path_on_host: " + dir.resolve("data.img") + ": no such file");
+        assertThat(error(drives(",ro"))).isEqualTo("drives[0].path_on_host: empty path");
+    }
+
+    @Test
+    void flagsAndJsonBuildTheSameConfigWithDrives() throws IOException {
+        Files.writeString(dir.resolve("rootfs.ext4"), "r");
+        Files.writeString(dir.resolve("data.img"), "d");
+        VmConfig fromFlags = new QuickFlags("vmlinux", null, "console=ttyS0 root=/dev/vda", null, null,
+                List.of("rootfs.ext4,ro", "data.img"), true).toVmConfig(dir);
+        VmConfig fromJson = ConfigFile.parse("""
+                {"boot-source": {"kernel_image_path": "vmlinux", "boot_args": "console=ttyS0 root=/dev/vda"},
+                 "drives": [{"drive_id": "drive0", "path_on_host": "rootfs.ext4", "is_root_device": true, "is_read_only": true},
+                            {"drive_id": "drive1", "path_on_host": "data.img", "is_root_device": false}],
+                 "entropy": {}}
+                """.getBytes(StandardCharsets.UTF_8), "vm.json", dir);
+        assertThat(fromFlags).isEqualTo(fromJson);
+        assertThat(fromFlags.drives()).hasSize(2);
     }
 }

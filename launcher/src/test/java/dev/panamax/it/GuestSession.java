@@ -1,0 +1,69 @@
+package dev.panamax.it;
+
+import dev.panamax.vcpu.StopReason;
+import dev.panamax.vmm.Console;
+import dev.panamax.vmm.MicroVm;
+import dev.panamax.vmm.VmConfig;
+import dev.panamax.vmm.boot.BootProtocol;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A booted test guest with its console: type shell commands, wait for what they print, and
+ * end with {@code reboot -f}.
+ */
+final class GuestSession implements AutoCloseable {
+    static final String MARKER = "PANAMAX-INIT-OK";
+    /** Generous: under the nested host's TCG a boot takes seconds, the JVM's warm-up more. */
+    static final Duration TIMEOUT = Duration.ofSeconds(180);
+    static final String QUIET = "console=ttyS0 quiet panic=-1 reboot=k";
+
+    private final GuestConsole console = new GuestConsole();
+    private final MicroVm vm;
+    private int cursor;
+
+    private GuestSession(VmConfig config) throws InterruptedException {
+        vm = MicroVm.start(config, new Console(Optional.of(console.input()), console));
+        cursor = console.await(MARKER, 0, TIMEOUT).end();
+    }
+
+    /** Boots bzImage + the test initramfs with these devices and waits for init's marker. */
+    static GuestSession boot(int cpus, long memMib, List<VmConfig.Drive> drives, boolean entropy)
+            throws InterruptedException {
+        VmConfig config = new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"),
+                Optional.of(TestHost.guestArtifact("initramfs.cpio.gz")), QUIET, BootProtocol.LINUX_64),
+                new VmConfig.Machine(cpus, memMib), drives,
+                entropy ? Optional.of(new VmConfig.Entropy()) : Optional.empty());
+        return new GuestSession(config);
+    }
+
+    /** Types {@code command}, waits for {@code regex} in what follows, and returns the match. */
+    Matcher run(String command, String regex) throws IOException, InterruptedException {
+        console.type(command);
+        Matcher m = console.await(regex, cursor, TIMEOUT);
+        cursor = m.end();
+        return m;
+    }
+
+    /** Reboots the guest and checks that Panamax saw the reset. */
+    void reboot() throws IOException, InterruptedException {
+        console.type("reboot -f");
+        assertThat(vm.awaitStop(TIMEOUT)).contains(new StopReason.Reset("i8042 reset command"));
+    }
+
+    static VmConfig.Drive drive(String id, Path file, boolean root, boolean readOnly) {
+        return new VmConfig.Drive(id, file, root, readOnly);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        vm.close();
+    }
+}

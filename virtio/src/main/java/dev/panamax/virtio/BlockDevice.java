@@ -1,0 +1,312 @@
+package dev.panamax.virtio;
+
+import dev.panamax.memory.GuestMemory;
+import dev.panamax.memory.GuestMemoryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * virtio-blk (virtio 1.x, "Block Device") over a raw image file: one request queue; reads,
+ * writes, flushes and GET_ID. Data moves directly between the file and guest memory
+ * ({@link FileChannel} on {@link MemorySegment#asByteBuffer()} views of guest RAM), with no
+ * copy in between.
+ *
+ * <p>A request is the chain's readable bytes (a 16-byte header {@code u32 type, u32 reserved,
+ * u64 sector}, then for writes the data) followed by its writable bytes (for reads and GET_ID
+ * the data, then the status byte, which is the last writable byte). A request that breaks this
+ * shape fails with IOERR when there is a status byte to say so; without one the chain is
+ * returned unused (length 0).
+ */
+public final class BlockDevice implements VirtioDevice, AutoCloseable {
+    /** Sectors are 512 bytes whatever the image's block size (virtio-blk's unit). */
+    public static final int SECTOR_SIZE = 512;
+
+    private static final Logger LOG = LoggerFactory.getLogger(BlockDevice.class);
+    private static final int DEVICE_TYPE = 2;
+    private static final int QUEUE_SIZE = 256;
+    /** Header and status take one descriptor each; the rest may carry data. */
+    private static final int SEG_MAX = QUEUE_SIZE - 2;
+    private static final int HEADER_SIZE = 16;
+    /** VIRTIO_BLK_ID_BYTES: the serial GET_ID returns. */
+    private static final int ID_BYTES = 20;
+
+    // virtio_blk_config offsets (capacity u64, size_max u32, seg_max u32, ...).
+    private static final int CONFIG_CAPACITY = 0;
+    private static final int CONFIG_SEG_MAX = 12;
+    private static final int CONFIG_SIZE = 24;
+
+    /** virtio_blk_req type values. */
+    private static final int T_IN = 0;
+    private static final int T_OUT = 1;
+    private static final int T_FLUSH = 4;
+    private static final int T_GET_ID = 8;
+
+    /** Status byte values. */
+    static final byte S_OK = 0;
+    static final byte S_IOERR = 1;
+    static final byte S_UNSUPP = 2;
+
+    private final Path path;
+    private final FileChannel file;
+    private final boolean readOnly;
+    private final long capacitySectors;
+    private final byte[] serial;
+    private final byte[] config;
+    private GuestMemory memory;
+
+    private BlockDevice(Path path, FileChannel file, boolean readOnly, long capacitySectors, String driveId) {
+        this.path = path;
+        this.file = file;
+        this.readOnly = readOnly;
+        this.capacitySectors = capacitySectors;
+        this.serial = Arrays.copyOf(driveId.getBytes(StandardCharsets.US_ASCII), ID_BYTES);
+        ByteBuffer c = ByteBuffer.allocate(CONFIG_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        c.putLong(CONFIG_CAPACITY, capacitySectors);
+        c.putInt(CONFIG_SEG_MAX, SEG_MAX);
+        this.config = c.array();
+    }
+
+    /**
+     * Opens a raw disk image: read-only (the file opened for reading only) or read-write. The
+     * capacity is the file size in sectors.
+     *
+     * @param driveId the serial GET_ID reports (its first 20 ASCII bytes)
+     * @throws IllegalArgumentException when the file is missing, not a regular file, or its size
+     *                                  is not a multiple of 512; the message is one line naming it
+     * @throws UncheckedIOException     when it cannot be opened (e.g. no permission)
+     */
+    public static BlockDevice open(Path path, boolean readOnly, String driveId) {
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("disk image " + path + ": no such file");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("disk image " + path + ": not a regular file");
+        }
+        FileChannel channel;
+        try {
+            channel = readOnly
+                    ? FileChannel.open(path, StandardOpenOption.READ)
+                    : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(oneLine("disk image " + path + ": cannot open " + (readOnly ? "for reading" : "for reading and writing")
+                    + ": " + e), e);
+        }
+        try {
+            long size = channel.size();
+            if (size % SECTOR_SIZE != 0) {
+                throw new IllegalArgumentException("disk image " + path + ": size " + size + " bytes is not a multiple of "
+                        + SECTOR_SIZE);
+            }
+            return new BlockDevice(path, channel, readOnly, size / SECTOR_SIZE, driveId);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException(oneLine("disk image " + path + ": " + e), e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("[\\r\\n]+", " ");
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Already failing; the first error is the one to report.
+        }
+    }
+
+    /** The image's size in 512-byte sectors. */
+    public long capacitySectors() {
+        return capacitySectors;
+    }
+
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public int deviceType() {
+        return DEVICE_TYPE;
+    }
+
+    @Override
+    public long deviceFeatures() {
+        long features = Feature.bit(Feature.BLK_FLUSH) | Feature.bit(Feature.BLK_SEG_MAX);
+        return readOnly ? features | Feature.bit(Feature.BLK_RO) : features;
+    }
+
+    @Override
+    public int queueCount() {
+        return 1;
+    }
+
+    @Override
+    public int queueMaxSize() {
+        return QUEUE_SIZE;
+    }
+
+    @Override
+    public long readConfig(int offset, int size) {
+        return ConfigSpace.read(config, offset, size);
+    }
+
+    @Override
+    public void writeConfig(int offset, int size, long value) {
+        // Nothing is writable without VIRTIO_BLK_F_CONFIG_WCE, which is not offered.
+    }
+
+    @Override
+    public void activate(GuestMemory memory, long ackedFeatures, List<Virtqueue> queues) {
+        this.memory = memory;
+    }
+
+    @Override
+    public void reset() {
+        this.memory = null;
+    }
+
+    @Override
+    public boolean process(int queueIndex, Virtqueue queue) throws VirtqueueException {
+        boolean used = false;
+        DescriptorChain chain;
+        while ((chain = queue.pop()) != null) {
+            queue.addUsed(chain.headIndex(), execute(chain));
+            used = true;
+        }
+        return used;
+    }
+
+    /** Closes the image file. */
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+
+    /** Runs one request; returns the bytes written into the guest's buffers (data + status). */
+    private int execute(DescriptorChain chain) {
+        List<Descriptor> readable = new ArrayList<>();
+        List<Descriptor> writable = new ArrayList<>();
+        boolean ordered = true;
+        for (Descriptor d : chain.descriptors()) {
+            if (d.isWriteOnly()) {
+                writable.add(d);
+            } else {
+                // Device-readable buffers must all come before the device-writable ones.
+                ordered &= writable.isEmpty();
+                readable.add(d);
+            }
+        }
+        GuestBuffers in = new GuestBuffers(memory, readable);
+        GuestBuffers out = new GuestBuffers(memory, writable);
+        if (out.length() == 0) {
+            LOG.debug("disk {}: request {} has no status byte; returned unused", path, chain.headIndex());
+            return 0;
+        }
+        long statusAt = out.length() - 1;
+        long dataWritten = 0;
+        byte status;
+        try {
+            if (!ordered) {
+                status = fail(chain, "readable buffers after writable ones");
+            } else if (in.length() < HEADER_SIZE) {
+                status = fail(chain, "header shorter than " + HEADER_SIZE + " bytes");
+            } else {
+                ByteBuffer header = ByteBuffer.wrap(in.read(0, HEADER_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
+                int type = header.getInt(0);
+                long sector = header.getLong(8);
+                switch (type) {
+                    case T_IN -> {
+                        status = transfer(chain, sector, out, 0, statusAt, false);
+                        dataWritten = status == S_OK ? statusAt : 0;
+                    }
+                    case T_OUT -> status = readOnly
+                            ? fail(chain, "write to a read-only disk")
+                            : transfer(chain, sector, in, HEADER_SIZE, in.length(), true);
+                    case T_FLUSH -> {
+                        if (!readOnly) {
+                            file.force(true);
+                        }
+                        status = S_OK;
+                    }
+                    case T_GET_ID -> {
+                        int n = (int) Math.min(ID_BYTES, statusAt);
+                        out.write(0, Arrays.copyOf(serial, n));
+                        dataWritten = n;
+                        status = S_OK;
+                    }
+                    default -> {
+                        LOG.debug("disk {}: request type {} unsupported", path, Integer.toUnsignedString(type));
+                        status = S_UNSUPP;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("disk {}: I/O error: {}", path, e.toString());
+            status = S_IOERR;
+            dataWritten = 0;
+        } catch (GuestMemoryException e) {
+            status = fail(chain, e.getMessage());
+            dataWritten = 0;
+        }
+        try {
+            out.write(statusAt, new byte[] {status});
+        } catch (GuestMemoryException e) {
+            LOG.debug("disk {}: request {}: status byte unwritable: {}", path, chain.headIndex(), e.getMessage());
+            return 0;
+        }
+        return (int) (dataWritten + 1);
+    }
+
+    private byte fail(DescriptorChain chain, String why) {
+        LOG.debug("disk {}: request {} failed: {}", path, chain.headIndex(), why);
+        return S_IOERR;
+    }
+
+    /**
+     * Moves stream bytes {@code [from, to)} of {@code buffers} to (write) or from (read) the
+     * image at {@code sector}, after checking the request is whole sectors inside the disk.
+     */
+    private byte transfer(DescriptorChain chain, long sector, GuestBuffers buffers, long from, long to, boolean toFile)
+            throws IOException {
+        long length = to - from;
+        if (length % SECTOR_SIZE != 0) {
+            return fail(chain, "data length " + length + " is not whole sectors");
+        }
+        if (Long.compareUnsigned(sector, capacitySectors) > 0 || length > (capacitySectors - sector) * SECTOR_SIZE) {
+            return fail(chain, "sectors " + Long.toUnsignedString(sector) + "+" + length / SECTOR_SIZE
+                    + " beyond the capacity of " + capacitySectors);
+        }
+        long base = sector * SECTOR_SIZE - from;
+        buffers.forEach(from, to, (piece, at) -> {
+            ByteBuffer bytes = piece.asByteBuffer();
+            long position = base + at;
+            while (bytes.hasRemaining()) {
+                int n = toFile ? file.write(bytes, position) : file.read(bytes, position);
+                if (n < 0) {
+                    throw new EOFException("image ends before byte " + position + " (did it shrink?)");
+                }
+                position += n;
+            }
+        });
+        return S_OK;
+    }
+}

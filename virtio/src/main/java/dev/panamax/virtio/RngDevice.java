@@ -1,0 +1,112 @@
+package dev.panamax.virtio;
+
+import dev.panamax.memory.GuestMemory;
+import dev.panamax.memory.GuestMemoryException;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.security.SecureRandom;
+import java.util.List;
+
+/**
+ * virtio-rng (virtio 1.x, "Entropy Device"): one request queue; each chain's writable buffers
+ * are filled with bytes from {@link SecureRandom} (the host's /dev/urandom on Linux), at most
+ * {@link #MAX_BYTES_PER_REQUEST} per request so one guest request cannot keep the event loop
+ * busy for long. No features, no configuration space.
+ */
+public final class RngDevice implements VirtioDevice {
+    /** The most one request gets; the guest asks again for more. */
+    public static final int MAX_BYTES_PER_REQUEST = 64 * 1024;
+
+    private static final int DEVICE_TYPE = 4;
+    private static final int QUEUE_SIZE = 256;
+    private static final int CHUNK = 4096;
+
+    private final SecureRandom random = new SecureRandom();
+    private final byte[] chunk = new byte[CHUNK];
+    private GuestMemory memory;
+
+    @Override
+    public int deviceType() {
+        return DEVICE_TYPE;
+    }
+
+    @Override
+    public long deviceFeatures() {
+        return 0;
+    }
+
+    @Override
+    public int queueCount() {
+        return 1;
+    }
+
+    @Override
+    public int queueMaxSize() {
+        return QUEUE_SIZE;
+    }
+
+    @Override
+    public long readConfig(int offset, int size) {
+        return 0;
+    }
+
+    @Override
+    public void writeConfig(int offset, int size, long value) {
+        // No configuration space.
+    }
+
+    @Override
+    public void activate(GuestMemory memory, long ackedFeatures, List<Virtqueue> queues) {
+        this.memory = memory;
+    }
+
+    @Override
+    public void reset() {
+        this.memory = null;
+    }
+
+    @Override
+    public boolean process(int queueIndex, Virtqueue queue) throws VirtqueueException {
+        boolean used = false;
+        DescriptorChain chain;
+        while ((chain = queue.pop()) != null) {
+            queue.addUsed(chain.headIndex(), fill(chain));
+            used = true;
+        }
+        return used;
+    }
+
+    /**
+     * Fills the writable buffers in order; stops at the cap or at a buffer outside guest RAM,
+     * so the used length is always the prefix actually written.
+     */
+    private int fill(DescriptorChain chain) {
+        int written = 0;
+        for (Descriptor d : chain.descriptors()) {
+            if (!d.isWriteOnly()) {
+                continue;
+            }
+            int n = (int) Math.min(d.length(), MAX_BYTES_PER_REQUEST - written);
+            if (n == 0) {
+                if (written == MAX_BYTES_PER_REQUEST) {
+                    break;
+                }
+                continue;
+            }
+            MemorySegment target;
+            try {
+                target = memory.slice(d.address(), n);
+            } catch (GuestMemoryException e) {
+                break;
+            }
+            for (int off = 0; off < n; off += CHUNK) {
+                int len = Math.min(CHUNK, n - off);
+                random.nextBytes(chunk);
+                MemorySegment.copy(chunk, 0, target, ValueLayout.JAVA_BYTE, off, len);
+            }
+            written += n;
+        }
+        return written;
+    }
+}

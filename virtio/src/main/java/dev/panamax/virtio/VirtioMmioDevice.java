@@ -1,0 +1,460 @@
+package dev.panamax.virtio;
+
+import dev.panamax.memory.GuestMemory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+
+/**
+ * A virtio device on the virtio-mmio transport, version 2 (virtio 1.x, "Virtio Over MMIO"):
+ * the register window the guest's virtio_mmio driver programs, feature negotiation, the driver
+ * status state machine, the queues and the interrupt.
+ *
+ * <p>Threads: {@link #read} and {@link #write} run on vCPU threads (MMIO exits),
+ * {@link #processQueue} on the VMM's event loop. One lock per device serialises configuration
+ * changes against queue processing; the hot registers need none: InterruptStatus/InterruptACK
+ * are an atomic, Status reads a volatile, and QueueNotify only forwards the index. Nothing on
+ * the vCPU path allocates, and no method throws: guest mistakes are ignored or turn the device
+ * into DEVICE_NEEDS_RESET.
+ */
+public final class VirtioMmioDevice {
+    /** QueueNotify's offset: the VMM puts one ioeventfd per queue here, datamatch = queue index. */
+    public static final long NOTIFY_OFFSET = MmioRegister.QUEUE_NOTIFY;
+
+    private static final Logger LOG = LoggerFactory.getLogger(VirtioMmioDevice.class);
+    private static final int REGISTER_SIZE = 4;
+    private static final long TRANSPORT_FEATURES = Feature.bit(Feature.VERSION_1)
+            | Feature.bit(Feature.RING_INDIRECT_DESC) | Feature.bit(Feature.RING_EVENT_IDX);
+    private static final long LOW_HALF = 0xFFFF_FFFFL;
+
+    private final GuestMemory memory;
+    private final VirtioDevice device;
+    private final Runnable interrupt;
+    private final IntConsumer queueNotifier;
+    // The device's fixed properties, read once so the vCPU path never calls into the device.
+    private final int deviceType;
+    private final long offeredFeatures;
+    private final List<Virtqueue> queues;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicInteger interruptStatus = new AtomicInteger();
+    /** Written under the lock, read without it. */
+    private volatile int status;
+
+    // Guarded by lock.
+    private int deviceFeaturesSel;
+    private int driverFeaturesSel;
+    private long driverFeatures;
+    private int queueSel;
+    private boolean activated;
+
+    /**
+     * @param interrupt     raises the device's edge-triggered interrupt line (an irqfd)
+     * @param queueNotifier called with the queue index when the guest writes QueueNotify through
+     *                      an MMIO exit (no ioeventfd caught it); the VMM hands it to its event
+     *                      loop, which calls {@link #processQueue}
+     */
+    public VirtioMmioDevice(GuestMemory memory, VirtioDevice device, Runnable interrupt, IntConsumer queueNotifier) {
+        this.memory = Objects.requireNonNull(memory, "memory");
+        this.device = Objects.requireNonNull(device, "device");
+        this.interrupt = Objects.requireNonNull(interrupt, "interrupt");
+        this.queueNotifier = Objects.requireNonNull(queueNotifier, "queueNotifier");
+        this.deviceType = device.deviceType();
+        this.offeredFeatures = device.deviceFeatures() | TRANSPORT_FEATURES;
+        int count = device.queueCount();
+        if (count < 1) {
+            throw new IllegalArgumentException("a virtio device needs at least one queue, not " + count);
+        }
+        List<Virtqueue> qs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            qs.add(new Virtqueue(memory, i, device.queueMaxSize()));
+        }
+        this.queues = List.copyOf(qs);
+    }
+
+    /** How many queues the device has (one ioeventfd each). */
+    public int queueCount() {
+        return queues.size();
+    }
+
+    /**
+     * A guest read of {@code size} bytes at {@code offset} in the 4 KiB window: 32-bit for
+     * registers, 8/16/32-bit for the configuration space; anything else reads 0.
+     */
+    public long read(long offset, int size) {
+        try {
+            if (offset >= MmioRegister.CONFIG && offset < MmioRegister.WINDOW_SIZE) {
+                return readConfig((int) (offset - MmioRegister.CONFIG), size);
+            }
+            if (size != REGISTER_SIZE || !isRegisterOffset(offset)) {
+                return 0;
+            }
+            return Integer.toUnsignedLong(readRegister((int) offset));
+        } catch (RuntimeException e) {
+            LOG.warn("virtio-mmio {}: read at 0x{} failed", deviceType, Long.toHexString(offset), e);
+            return 0;
+        }
+    }
+
+    /** A guest write; see {@link #read} for the sizes that count. Never throws. */
+    public void write(long offset, int size, long value) {
+        boolean raise = false;
+        try {
+            if (offset >= MmioRegister.CONFIG && offset < MmioRegister.WINDOW_SIZE) {
+                writeConfig((int) (offset - MmioRegister.CONFIG), size, value);
+            } else if (size == REGISTER_SIZE && isRegisterOffset(offset)) {
+                raise = writeRegister((int) offset, (int) value);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("virtio-mmio {}: write at 0x{} failed", deviceType, Long.toHexString(offset), e);
+        }
+        if (raise) {
+            raiseInterrupt();
+        }
+    }
+
+    /**
+     * Serves queue {@code index} after the guest notified it: the device processes every
+     * available chain, then the guest gets an interrupt if it asked for one. Called on the
+     * event loop; never throws: a broken ring, or anything the device throws, sets
+     * DEVICE_NEEDS_RESET and raises a configuration interrupt.
+     */
+    public void processQueue(int index) {
+        boolean raise = false;
+        lock.lock();
+        try {
+            if (index < 0 || index >= queues.size() || !activated) {
+                return;
+            }
+            if ((status & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {
+                return;
+            }
+            Virtqueue queue = queues.get(index);
+            if (!queue.isActive()) {
+                return;
+            }
+            if (device.process(index, queue) && queue.needsInterrupt()) {
+                raise = setInterruptStatus(MmioRegister.INT_VRING);
+            }
+        } catch (VirtqueueException e) {
+            raise = needsReset(e.getMessage(), null);
+        } catch (Throwable t) {
+            // Whatever a device does wrong, the event loop must survive; the guest sees a broken device.
+            raise = needsReset("queue " + index + ": " + t, t);
+        } finally {
+            lock.unlock();
+        }
+        if (raise) {
+            raiseInterrupt();
+        }
+    }
+
+    // ---- registers ----
+
+    private static boolean isRegisterOffset(long offset) {
+        return offset >= 0 && offset < MmioRegister.CONFIG && offset % REGISTER_SIZE == 0;
+    }
+
+    private int readRegister(int offset) {
+        return switch (offset) {
+            case MmioRegister.MAGIC_VALUE -> MmioRegister.MAGIC;
+            case MmioRegister.VERSION -> MmioRegister.MMIO_VERSION;
+            case MmioRegister.DEVICE_ID -> deviceType;
+            case MmioRegister.VENDOR_ID -> MmioRegister.VENDOR;
+            case MmioRegister.INTERRUPT_STATUS -> interruptStatus.get();
+            case MmioRegister.STATUS -> status;
+            // Nothing in the configuration space changes behind the driver's back (yet).
+            case MmioRegister.CONFIG_GENERATION -> 0;
+            case MmioRegister.DEVICE_FEATURES, MmioRegister.QUEUE_NUM_MAX, MmioRegister.QUEUE_READY -> {
+                lock.lock();
+                try {
+                    yield switch (offset) {
+                        case MmioRegister.DEVICE_FEATURES -> featureWord(offeredFeatures, deviceFeaturesSel);
+                        case MmioRegister.QUEUE_NUM_MAX -> selectedQueue() == null ? 0 : selectedQueue().maxSize();
+                        default -> selectedQueue() != null && selectedQueue().isReady() ? 1 : 0;
+                    };
+                } finally {
+                    lock.unlock();
+                }
+            }
+            // Write-only and reserved registers read as 0.
+            default -> 0;
+        };
+    }
+
+    /** @return whether an interrupt must be raised (after the lock is released) */
+    private boolean writeRegister(int offset, int value) {
+        switch (offset) {
+            case MmioRegister.QUEUE_NOTIFY -> {
+                notifyQueue(value);
+                return false;
+            }
+            case MmioRegister.INTERRUPT_ACK -> {
+                // A non-capturing lambda: no allocation on the vCPU path.
+                interruptStatus.accumulateAndGet(value, (s, acked) -> s & ~acked);
+                return false;
+            }
+            default -> {
+                // Everything else configures the device: serialise with queue processing.
+            }
+        }
+        lock.lock();
+        try {
+            switch (offset) {
+                case MmioRegister.DEVICE_FEATURES_SEL -> deviceFeaturesSel = value;
+                case MmioRegister.DRIVER_FEATURES -> writeDriverFeatures(value);
+                case MmioRegister.DRIVER_FEATURES_SEL -> driverFeaturesSel = value;
+                case MmioRegister.QUEUE_SEL -> queueSel = value;
+                case MmioRegister.STATUS -> {
+                    return writeStatus(value);
+                }
+                case MmioRegister.QUEUE_NUM, MmioRegister.QUEUE_READY,
+                     MmioRegister.QUEUE_DESC_LOW, MmioRegister.QUEUE_DESC_HIGH,
+                     MmioRegister.QUEUE_DRIVER_LOW, MmioRegister.QUEUE_DRIVER_HIGH,
+                     MmioRegister.QUEUE_DEVICE_LOW, MmioRegister.QUEUE_DEVICE_HIGH -> writeQueueRegister(offset, value);
+                default -> LOG.debug("virtio-mmio {}: write to read-only or reserved register 0x{} ignored",
+                        deviceType, Integer.toHexString(offset));
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void notifyQueue(int value) {
+        // Only a running device has anything to do; an index past the queues is guest noise.
+        if ((status & DeviceStatus.DRIVER_OK) == 0 || value < 0 || value >= queues.size()) {
+            return;
+        }
+        queueNotifier.accept(value);
+    }
+
+    private static int featureWord(long features, int select) {
+        return switch (select) {
+            case 0 -> (int) features;
+            case 1 -> (int) (features >>> 32);
+            default -> 0;
+        };
+    }
+
+    private void writeDriverFeatures(int value) {
+        // Features are negotiated after DRIVER and frozen by FEATURES_OK.
+        int s = status;
+        if ((s & DeviceStatus.DRIVER) == 0 || (s & DeviceStatus.FEATURES_OK) != 0) {
+            return;
+        }
+        long word = Integer.toUnsignedLong(value);
+        switch (driverFeaturesSel) {
+            case 0 -> driverFeatures = (driverFeatures & ~LOW_HALF) | word;
+            case 1 -> driverFeatures = (driverFeatures & LOW_HALF) | (word << 32);
+            default -> {
+                // Feature words beyond 64 bits: nothing is offered there, and nothing may be accepted.
+            }
+        }
+    }
+
+    private Virtqueue selectedQueue() {
+        return queueSel >= 0 && queueSel < queues.size() ? queues.get(queueSel) : null;
+    }
+
+    private void writeQueueRegister(int offset, int value) {
+        Virtqueue q = selectedQueue();
+        int s = status;
+        // Queues are configured between FEATURES_OK and DRIVER_OK (a running device's queues
+        // stay as they were activated).
+        if (q == null || (s & DeviceStatus.FEATURES_OK) == 0 || (s & DeviceStatus.DRIVER_OK) != 0) {
+            return;
+        }
+        long word = Integer.toUnsignedLong(value);
+        switch (offset) {
+            case MmioRegister.QUEUE_NUM -> q.setSize(value);
+            case MmioRegister.QUEUE_READY -> q.setReady(value == 1);
+            case MmioRegister.QUEUE_DESC_LOW -> q.setDescTable(withLow(q.descTable(), word));
+            case MmioRegister.QUEUE_DESC_HIGH -> q.setDescTable(withHigh(q.descTable(), word));
+            case MmioRegister.QUEUE_DRIVER_LOW -> q.setAvailRing(withLow(q.availRing(), word));
+            case MmioRegister.QUEUE_DRIVER_HIGH -> q.setAvailRing(withHigh(q.availRing(), word));
+            case MmioRegister.QUEUE_DEVICE_LOW -> q.setUsedRing(withLow(q.usedRing(), word));
+            case MmioRegister.QUEUE_DEVICE_HIGH -> q.setUsedRing(withHigh(q.usedRing(), word));
+            default -> throw new IllegalStateException("not a queue register: " + offset);
+        }
+    }
+
+    private static long withLow(long address, long low) {
+        return (address & ~LOW_HALF) | low;
+    }
+
+    private static long withHigh(long address, long high) {
+        return (address & LOW_HALF) | (high << 32);
+    }
+
+    /**
+     * The driver status state machine. 0 resets the device. Otherwise the driver may only add
+     * bits, in order: ACKNOWLEDGE, DRIVER, FEATURES_OK (kept only if the accepted features are
+     * offered ones and include VERSION_1; the driver reads Status back to find out), DRIVER_OK
+     * (activates the device), and FAILED at any time. A write that would clear a bit is ignored;
+     * DEVICE_NEEDS_RESET is the device's to set.
+     *
+     * @return whether an interrupt must be raised
+     */
+    private boolean writeStatus(int value) {
+        if (value == 0) {
+            reset();
+            return false;
+        }
+        int current = status;
+        int requested = value & 0xFF & ~DeviceStatus.DEVICE_NEEDS_RESET;
+        if ((current & ~DeviceStatus.DEVICE_NEEDS_RESET & ~requested) != 0 || (value & ~0xFF) != 0) {
+            LOG.debug("virtio-mmio {}: status 0x{} would clear bits of 0x{}; ignored", deviceType,
+                    Integer.toHexString(value), Integer.toHexString(current));
+            return false;
+        }
+        int added = requested & ~current;
+        int next = current;
+        if ((added & DeviceStatus.ACKNOWLEDGE) != 0) {
+            next |= DeviceStatus.ACKNOWLEDGE;
+        }
+        if ((added & DeviceStatus.DRIVER) != 0 && (next & DeviceStatus.ACKNOWLEDGE) != 0) {
+            next |= DeviceStatus.DRIVER;
+        }
+        if ((added & DeviceStatus.FEATURES_OK) != 0 && (next & DeviceStatus.DRIVER) != 0 && featuresAcceptable()) {
+            next |= DeviceStatus.FEATURES_OK;
+        }
+        if ((added & DeviceStatus.FAILED) != 0) {
+            next |= DeviceStatus.FAILED;
+        }
+        boolean activate = (added & DeviceStatus.DRIVER_OK) != 0 && (next & DeviceStatus.FEATURES_OK) != 0;
+        if (activate) {
+            next |= DeviceStatus.DRIVER_OK;
+        }
+        status = next;
+        return activate && !activate();
+    }
+
+    private boolean featuresAcceptable() {
+        if ((driverFeatures & ~offeredFeatures) != 0) {
+            LOG.warn("virtio-mmio {}: driver accepted features 0x{} that were not offered (0x{})", deviceType,
+                    Long.toHexString(driverFeatures), Long.toHexString(offeredFeatures));
+            return false;
+        }
+        if ((driverFeatures & Feature.bit(Feature.VERSION_1)) == 0) {
+            LOG.warn("virtio-mmio {}: driver did not accept VIRTIO_F_VERSION_1 (legacy drivers are not supported)", deviceType);
+            return false;
+        }
+        return true;
+    }
+
+    /** @return whether the device now runs; if not it needs a reset (and an interrupt says so) */
+    private boolean activate() {
+        boolean indirect = (driverFeatures & Feature.bit(Feature.RING_INDIRECT_DESC)) != 0;
+        boolean eventIdx = (driverFeatures & Feature.bit(Feature.RING_EVENT_IDX)) != 0;
+        for (Virtqueue q : queues) {
+            if (q.isReady()) {
+                String problem = q.activate(indirect, eventIdx);
+                if (problem != null) {
+                    needsReset(problem, null);
+                    return false;
+                }
+            }
+        }
+        try {
+            device.activate(memory, driverFeatures, queues);
+            activated = true;
+            return true;
+        } catch (RuntimeException e) {
+            needsReset("activation failed: " + e.getMessage(), e);
+            return false;
+        }
+    }
+
+    private void reset() {
+        if (activated) {
+            try {
+                device.reset();
+            } catch (RuntimeException e) {
+                LOG.warn("virtio-mmio {}: device reset failed", deviceType, e);
+            }
+        }
+        activated = false;
+        for (Virtqueue q : queues) {
+            q.reset();
+        }
+        deviceFeaturesSel = 0;
+        driverFeaturesSel = 0;
+        driverFeatures = 0;
+        queueSel = 0;
+        interruptStatus.set(0);
+        status = 0;
+    }
+
+    /**
+     * A fatal error: DEVICE_NEEDS_RESET, and a configuration interrupt to tell the driver.
+     * Processing stops until the driver resets the device.
+     *
+     * @return whether an interrupt must be raised
+     */
+    private boolean needsReset(String problem, Throwable cause) {
+        if ((status & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {
+            return false;
+        }
+        if (cause == null) {
+            LOG.warn("virtio-mmio {}: {}; device needs reset", deviceType, problem);
+        } else {
+            LOG.warn("virtio-mmio {}: {}; device needs reset", deviceType, problem, cause);
+        }
+        status |= DeviceStatus.DEVICE_NEEDS_RESET;
+        return setInterruptStatus(MmioRegister.INT_CONFIG);
+    }
+
+    private boolean setInterruptStatus(int bit) {
+        interruptStatus.accumulateAndGet(bit, (s, b) -> s | b);
+        return true;
+    }
+
+    private void raiseInterrupt() {
+        try {
+            interrupt.run();
+        } catch (RuntimeException e) {
+            LOG.warn("virtio-mmio {}: raising the interrupt failed", deviceType, e);
+        }
+    }
+
+    // ---- configuration space ----
+
+    private long readConfig(int offset, int size) {
+        if (!isConfigAccess(offset, size)) {
+            return 0;
+        }
+        lock.lock();
+        try {
+            return device.readConfig(offset, size) & sizeMask(size);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void writeConfig(int offset, int size, long value) {
+        if (!isConfigAccess(offset, size)) {
+            return;
+        }
+        lock.lock();
+        try {
+            device.writeConfig(offset, size, value & sizeMask(size));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean isConfigAccess(int offset, int size) {
+        return (size == 1 || size == 2 || size == 4) && offset + size <= MmioRegister.WINDOW_SIZE - MmioRegister.CONFIG;
+    }
+
+    private static long sizeMask(int size) {
+        return size == 4 ? LOW_HALF : (1L << (8 * size)) - 1;
+    }
+}

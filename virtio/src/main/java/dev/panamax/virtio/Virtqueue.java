@@ -1,0 +1,373 @@
+package dev.panamax.virtio;
+
+import dev.panamax.memory.GuestMemory;
+import dev.panamax.memory.GuestMemoryException;
+
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The device side of one split virtqueue (virtio 1.x, "Split Virtqueues"): the descriptor table,
+ * the available ring the driver fills and the used ring the device fills, all in guest memory.
+ *
+ * <p>Layout, as the driver lays it out (little-endian):
+ * <pre>
+ * descriptor table  size x {u64 addr, u32 len, u16 flags, u16 next}      16-byte aligned
+ * available ring    u16 flags, u16 idx, u16 ring[size], u16 used_event   2-byte aligned
+ * used ring         u16 flags, u16 idx, {u32 id, u32 len}[size], u16 avail_event  4-byte aligned
+ * </pre>
+ *
+ * <p>The driver runs on other CPUs concurrently, so the ring indexes are the synchronisation
+ * points: avail.idx is read with acquire semantics before the entries it publishes, used.idx is
+ * written with release semantics after the element it publishes, and a full fence separates
+ * publishing used.idx from reading the driver's interrupt suppression (used_event or
+ * avail.flags), as the spec's "Notification Suppression" requires. Plain GuestMemory accesses
+ * plus {@link VarHandle} fences give exactly that.
+ *
+ * <p>Devices call {@link #pop()} and {@link #addUsed(int, int)} on the transport's processing
+ * thread; everything else is the transport's, under its lock. Not thread-safe on its own.
+ */
+public final class Virtqueue {
+    /** The largest queue the split layout allows (virtio 1.x: Queue Size is at most 32768). */
+    static final int MAX_QUEUE_SIZE = 32768;
+
+    private static final int DESCRIPTOR_SIZE = 16;
+    /** VIRTQ_AVAIL_F_NO_INTERRUPT: without EVENT_IDX, the driver does not want interrupts. */
+    private static final int AVAIL_F_NO_INTERRUPT = 1;
+    private static final int RING_HEADER = 4; // u16 flags + u16 idx
+    private static final int USED_ELEMENT_SIZE = 8;
+    private static final int DESC_ALIGN = 16;
+    private static final int AVAIL_ALIGN = 2;
+    private static final int USED_ALIGN = 4;
+    /** Used lengths are u32, so no chain may describe more bytes than that. */
+    private static final long MAX_CHAIN_BYTES = 0xFFFF_FFFFL;
+    private static final int U16_MASK = 0xFFFF;
+
+    private final GuestMemory memory;
+    private final int index;
+    private final int maxSize;
+
+    // What the driver wrote through the transport's queue registers.
+    private int size;
+    private boolean ready;
+    private long descTable;
+    private long availRing;
+    private long usedRing;
+
+    // Set when the device is activated (DRIVER_OK).
+    private boolean active;
+    private boolean indirectEnabled;
+    private boolean eventIdxEnabled;
+
+    // Device-side progress; free-running u16 counters, as the ring indexes are.
+    private int nextAvail;
+    private int nextUsed;
+    private int signalledUsed;
+
+    Virtqueue(GuestMemory memory, int index, int maxSize) {
+        if (maxSize < 1 || maxSize > MAX_QUEUE_SIZE || Integer.bitCount(maxSize) != 1) {
+            throw new IllegalArgumentException("queue max size " + maxSize + " is not a power of 2 in 1.." + MAX_QUEUE_SIZE);
+        }
+        this.memory = memory;
+        this.index = index;
+        this.maxSize = maxSize;
+        reset();
+    }
+
+    /** The queue's index within its device. */
+    public int index() {
+        return index;
+    }
+
+    /** The queue size the driver chose (entries in each ring). */
+    public int size() {
+        return size;
+    }
+
+    /** Whether the driver enabled this queue (QueueReady) and the device was activated with it. */
+    public boolean isActive() {
+        return active;
+    }
+
+    /**
+     * Pops the next available descriptor chain, or returns {@code null} when the driver has
+     * made nothing more available. With EVENT_IDX, finding the ring empty re-arms the driver's
+     * notifications (avail_event) and looks once more, so that a buffer added meanwhile is not
+     * left without a kick.
+     *
+     * @throws VirtqueueException when the ring or the chain breaks the rules; the queue is
+     *                            then unusable until the driver resets the device
+     */
+    public DescriptorChain pop() throws VirtqueueException {
+        requireActive();
+        try {
+            int pending = pending(readAvailIdx());
+            if (pending == 0) {
+                if (!eventIdxEnabled) {
+                    return null;
+                }
+                // Ask for a kick when the driver publishes anything past what we consumed, then
+                // look again: the driver may have published before it could see avail_event.
+                memory.writeU16(availEventAddress(), (short) nextAvail);
+                VarHandle.fullFence();
+                pending = pending(readAvailIdx());
+                if (pending == 0) {
+                    return null;
+                }
+            }
+            int slot = nextAvail & (size - 1);
+            int head = memory.readU16(availRing + RING_HEADER + 2L * slot) & U16_MASK;
+            DescriptorChain chain = readChain(head);
+            nextAvail = (nextAvail + 1) & U16_MASK;
+            return chain;
+        } catch (GuestMemoryException e) {
+            throw new VirtqueueException("queue " + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns the chain with head {@code headIndex} to the driver, saying that the device wrote
+     * {@code writtenLength} bytes (unsigned) into its writable buffers, and publishes it.
+     */
+    public void addUsed(int headIndex, int writtenLength) throws VirtqueueException {
+        requireActive();
+        if (headIndex < 0 || headIndex >= size) {
+            throw new VirtqueueException("queue " + index + ": used head " + headIndex + " is not below queue size " + size);
+        }
+        try {
+            long element = usedRing + RING_HEADER + (long) USED_ELEMENT_SIZE * (nextUsed & (size - 1));
+            memory.writeU32(element, headIndex);
+            memory.writeU32(element + 4, writtenLength);
+            nextUsed = (nextUsed + 1) & U16_MASK;
+            // The element must be visible before the index that publishes it.
+            VarHandle.releaseFence();
+            memory.writeU16(usedRing + 2, (short) nextUsed);
+        } catch (GuestMemoryException e) {
+            throw new VirtqueueException("queue " + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the driver wants an interrupt for what was used since the last time this said
+     * yes: with EVENT_IDX, whether used.idx moved past used_event ("vring_need_event");
+     * without, whether avail.flags lacks NO_INTERRUPT.
+     */
+    boolean needsInterrupt() throws VirtqueueException {
+        requireActive();
+        if (nextUsed == signalledUsed) {
+            return false;
+        }
+        // used.idx was stored before; the driver's suppression state must be loaded after it
+        // (store-load order), else both sides can miss each other's update.
+        VarHandle.fullFence();
+        try {
+            if (eventIdxEnabled) {
+                int usedEvent = memory.readU16(usedEventAddress()) & U16_MASK;
+                int old = signalledUsed;
+                signalledUsed = nextUsed;
+                return ((nextUsed - usedEvent - 1) & U16_MASK) < ((nextUsed - old) & U16_MASK);
+            }
+            signalledUsed = nextUsed;
+            return (memory.readU16(availRing) & AVAIL_F_NO_INTERRUPT) == 0;
+        } catch (GuestMemoryException e) {
+            throw new VirtqueueException("queue " + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- transport side: queue registers, activation, reset ----
+
+    int maxSize() {
+        return maxSize;
+    }
+
+    boolean isReady() {
+        return ready;
+    }
+
+    void setSize(int size) {
+        this.size = size;
+    }
+
+    void setReady(boolean ready) {
+        this.ready = ready;
+    }
+
+    void setDescTable(long address) {
+        this.descTable = address;
+    }
+
+    void setAvailRing(long address) {
+        this.availRing = address;
+    }
+
+    void setUsedRing(long address) {
+        this.usedRing = address;
+    }
+
+    long descTable() {
+        return descTable;
+    }
+
+    long availRing() {
+        return availRing;
+    }
+
+    long usedRing() {
+        return usedRing;
+    }
+
+    /**
+     * Checks what the driver configured and makes the queue usable, or says why it cannot be:
+     * the size must be a power of 2 no larger than the maximum and each ring must be aligned
+     * and lie inside guest RAM.
+     *
+     * @return {@code null} on success, else the problem
+     */
+    String activate(boolean indirect, boolean eventIdx) {
+        if (size < 1 || size > maxSize || Integer.bitCount(size) != 1) {
+            return "queue " + index + ": size " + size + " is not a power of 2 in 1.." + maxSize;
+        }
+        String problem = checkArea("descriptor table", descTable, DESC_ALIGN, (long) DESCRIPTOR_SIZE * size);
+        if (problem == null) {
+            problem = checkArea("available ring", availRing, AVAIL_ALIGN, RING_HEADER + 2L * size + 2);
+        }
+        if (problem == null) {
+            problem = checkArea("used ring", usedRing, USED_ALIGN, RING_HEADER + (long) USED_ELEMENT_SIZE * size + 2);
+        }
+        if (problem != null) {
+            return problem;
+        }
+        indirectEnabled = indirect;
+        eventIdxEnabled = eventIdx;
+        nextAvail = 0;
+        nextUsed = 0;
+        signalledUsed = 0;
+        active = true;
+        return null;
+    }
+
+    private String checkArea(String what, long address, int alignment, long length) {
+        if (address % alignment != 0) {
+            return "queue " + index + ": " + what + " at 0x" + Long.toHexString(address) + " is not " + alignment + "-byte aligned";
+        }
+        if (!memory.contains(address, length)) {
+            return "queue " + index + ": " + what + " [0x" + Long.toHexString(address) + ", +0x" + Long.toHexString(length)
+                    + ") is outside guest RAM";
+        }
+        return null;
+    }
+
+    /** Back to the reset state (virtio: all queue registers zero, QueueNum back to its maximum). */
+    void reset() {
+        size = maxSize;
+        ready = false;
+        descTable = 0;
+        availRing = 0;
+        usedRing = 0;
+        active = false;
+        indirectEnabled = false;
+        eventIdxEnabled = false;
+        nextAvail = 0;
+        nextUsed = 0;
+        signalledUsed = 0;
+    }
+
+    // ---- ring internals ----
+
+    private void requireActive() throws VirtqueueException {
+        if (!active) {
+            throw new VirtqueueException("queue " + index + " is not active");
+        }
+    }
+
+    /** avail.idx, with acquire semantics: the ring entries and descriptors it covers are read after it. */
+    private int readAvailIdx() {
+        int idx = memory.readU16(availRing + 2) & U16_MASK;
+        VarHandle.acquireFence();
+        return idx;
+    }
+
+    private int pending(int availIdx) throws VirtqueueException {
+        int pending = (availIdx - nextAvail) & U16_MASK;
+        if (pending > size) {
+            throw new VirtqueueException("queue " + index + ": avail.idx " + availIdx + " is " + pending
+                    + " entries ahead of the device's " + nextAvail + ", more than the queue size " + size);
+        }
+        return pending;
+    }
+
+    private long usedEventAddress() {
+        return availRing + RING_HEADER + 2L * size;
+    }
+
+    private long availEventAddress() {
+        return usedRing + RING_HEADER + (long) USED_ELEMENT_SIZE * size;
+    }
+
+    /**
+     * Walks the chain from {@code head}. A chain may hold at most {@code size} buffers (the
+     * spec's bound on chain length), which also ends any loop: the walk is deterministic, so a
+     * reused descriptor repeats forever and passes the bound. An INDIRECT descriptor switches
+     * to its table (needs the feature, a non-empty length that is a multiple of 16, no NEXT, no
+     * nesting) and does not count as a buffer itself.
+     */
+    private DescriptorChain readChain(int head) throws VirtqueueException {
+        List<Descriptor> buffers = new ArrayList<>();
+        long table = descTable;
+        long tableEntries = size;
+        boolean inIndirect = false;
+        long totalBytes = 0;
+        int next = head;
+        while (true) {
+            if (next >= tableEntries) {
+                throw new VirtqueueException("queue " + index + ": descriptor index " + next + " is outside the "
+                        + (inIndirect ? "indirect table of " : "descriptor table of ") + tableEntries + " entries");
+            }
+            long entry = table + (long) DESCRIPTOR_SIZE * next;
+            long address = memory.readU64(entry);
+            long length = Integer.toUnsignedLong(memory.readU32(entry + 8));
+            int flags = memory.readU16(entry + 12) & U16_MASK;
+            next = memory.readU16(entry + 14) & U16_MASK;
+
+            if ((flags & Descriptor.INDIRECT) != 0) {
+                if (!indirectEnabled) {
+                    throw new VirtqueueException("queue " + index + ": indirect descriptor without VIRTIO_RING_F_INDIRECT_DESC");
+                }
+                if (inIndirect) {
+                    throw new VirtqueueException("queue " + index + ": nested indirect descriptor");
+                }
+                if ((flags & Descriptor.NEXT) != 0) {
+                    throw new VirtqueueException("queue " + index + ": indirect descriptor also has NEXT");
+                }
+                if (length == 0 || length % DESCRIPTOR_SIZE != 0) {
+                    throw new VirtqueueException("queue " + index + ": indirect table length " + length
+                            + " is not a non-zero multiple of " + DESCRIPTOR_SIZE);
+                }
+                if (!memory.contains(address, length)) {
+                    throw new VirtqueueException("queue " + index + ": indirect table [0x" + Long.toHexString(address)
+                            + ", +0x" + Long.toHexString(length) + ") is outside guest RAM");
+                }
+                table = address;
+                tableEntries = length / DESCRIPTOR_SIZE;
+                inIndirect = true;
+                next = 0;
+                continue;
+            }
+
+            if (buffers.size() == size) {
+                throw new VirtqueueException("queue " + index + ": descriptor chain from head " + head
+                        + " is longer than the queue size " + size + " (a loop?)");
+            }
+            totalBytes += length;
+            if (totalBytes > MAX_CHAIN_BYTES) {
+                throw new VirtqueueException("queue " + index + ": descriptor chain from head " + head
+                        + " describes more than 4 GiB");
+            }
+            buffers.add(new Descriptor(address, length, flags));
+            if ((flags & Descriptor.NEXT) == 0) {
+                return new DescriptorChain(head, buffers);
+            }
+        }
+    }
+}

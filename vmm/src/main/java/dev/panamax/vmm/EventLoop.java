@@ -1,0 +1,79 @@
+package dev.panamax.vmm;
+
+import dev.panamax.kvm.Epoll;
+import dev.panamax.kvm.EventFd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code event-loop} thread: waits on eventfds (a guest's queue notifications through
+ * ioeventfd) and runs each one's handler on this one thread, so device queues are served
+ * without vCPU exits to Java. Handlers are registered before {@link #start()}; a handler that
+ * throws is logged and the loop goes on.
+ */
+final class EventLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+    private static final long STOP_TOKEN = -1;
+
+    private final Epoll epoll = Epoll.create();
+    private final EventFd stopSignal = EventFd.create();
+    private final List<EventFd> sources = new ArrayList<>();
+    private final List<Runnable> handlers = new ArrayList<>();
+    private Thread thread;
+    private volatile boolean stopping;
+
+    EventLoop() {
+        epoll.watch(stopSignal.fd(), STOP_TOKEN);
+    }
+
+    /** Runs {@code handler} on the loop thread each time {@code source} is signalled. */
+    void add(EventFd source, Runnable handler) {
+        if (thread != null) {
+            throw new IllegalStateException("event loop already running");
+        }
+        epoll.watch(source.fd(), sources.size());
+        sources.add(source);
+        handlers.add(handler);
+    }
+
+    void start() {
+        thread = Thread.ofPlatform().name("event-loop").daemon().start(this::loop);
+    }
+
+    private void loop() {
+        long[] ready = new long[64];
+        while (!stopping) {
+            int n = epoll.await(ready);
+            for (int i = 0; i < n; i++) {
+                int token = (int) ready[i];
+                if (ready[i] == STOP_TOKEN) {
+                    continue;
+                }
+                try {
+                    sources.get(token).drain();
+                    handlers.get(token).run();
+                } catch (RuntimeException e) {
+                    LOG.warn("event handler {} failed", token, e);
+                }
+            }
+        }
+    }
+
+    /** Stops the loop thread and waits for it; later calls do nothing. */
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        stopSignal.signal();
+        if (thread != null) {
+            thread.join();
+        }
+        epoll.close();
+        stopSignal.close();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.panamax.vmm;
+
+import dev.panamax.kvm.EventFd;
+import dev.panamax.kvm.VmFd;
+import dev.panamax.memory.GuestMemory;
+import dev.panamax.virtio.BlockDevice;
+import dev.panamax.virtio.RngDevice;
+import dev.panamax.virtio.VirtioDevice;
+import dev.panamax.virtio.VirtioMmioDevice;
+import dev.panamax.vmm.boot.MemoryMap;
+import dev.panamax.vmm.device.Bus;
+import dev.panamax.vmm.device.BusDevice;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The configured virtio-mmio devices: drives (the root device first, so it is /dev/vda) and
+ * the entropy device, each in its own 4 KiB window from {@link MemoryMap#VIRTIO_MMIO_BASE} with
+ * its own interrupt line from 5 up. Linux finds them through {@code virtio_mmio.device=}
+ * entries on the command line, since a microVM has no bus to enumerate.
+ */
+final class VirtioDevices {
+    static final int FIRST_IRQ = 5;
+    /** The IOAPIC has 24 pins. */
+    static final int LAST_IRQ = 23;
+
+    private record Slot(VirtioDevice device, long base, int irq) {}
+
+    private final List<Slot> slots = new ArrayList<>();
+    private final String rootArgs;
+
+    private VirtioDevices(String rootArgs) {
+        this.rootArgs = rootArgs;
+    }
+
+    /** Opens every configured device's backing; failures name the drive and file. */
+    static VirtioDevices open(VmConfig config, Deque<AutoCloseable> resources) {
+        List<VmConfig.Drive> drives = config.drives().stream()
+                .sorted(Comparator.comparing(d -> !d.isRootDevice())).toList();
+        String root = drives.stream().filter(VmConfig.Drive::isRootDevice).findFirst()
+                .map(d -> " root=/dev/vda " + (d.isReadOnly() ? "ro" : "rw")).orElse("");
+        VirtioDevices devices = new VirtioDevices(root);
+        for (VmConfig.Drive d : drives) {
+            BlockDevice block;
+            try {
+                block = BlockDevice.open(d.pathOnHost(), d.isReadOnly(), d.driveId());
+            } catch (RuntimeException e) {
+                throw new DeviceException("drive " + d.driveId() + ": " + e.getMessage(), e);
+            }
+            resources.push(block);
+            devices.add(block);
+        }
+        config.entropy().ifPresent(e -> devices.add(new RngDevice()));
+        return devices;
+    }
+
+    private void add(VirtioDevice device) {
+        int index = slots.size();
+        int irq = FIRST_IRQ + index;
+        if (irq > LAST_IRQ) {
+            throw new DeviceException("too many devices: interrupt lines run out after " + index, null);
+        }
+        slots.add(new Slot(device, MemoryMap.VIRTIO_MMIO_BASE + index * MemoryMap.VIRTIO_MMIO_SIZE, irq));
+    }
+
+    /** The command-line words that announce the devices (and the root device, if any). */
+    String kernelArgs() {
+        StringBuilder args = new StringBuilder();
+        for (Slot s : slots) {
+            args.append(" virtio_mmio.device=4K@0x").append(Long.toHexString(s.base())).append(':').append(s.irq());
+        }
+        return args.append(rootArgs).toString();
+    }
+
+    /**
+     * Connects each device to the VM: its window on the MMIO bus, an irqfd for its interrupt,
+     * and per queue an ioeventfd whose signal the event loop turns into queue processing.
+     */
+    void attach(VmFd vm, GuestMemory memory, Bus mmio, EventLoop loop, Deque<AutoCloseable> resources) {
+        for (Slot s : slots) {
+            EventFd interrupt = EventFd.create();
+            resources.push(interrupt);
+            vm.registerIrqfd(interrupt, s.irq());
+            List<EventFd> notifiers = new ArrayList<>();
+            VirtioMmioDevice device = new VirtioMmioDevice(memory, s.device(), interrupt::signal,
+                    queue -> notifiers.get(queue).signal());
+            for (int q = 0; q < device.queueCount(); q++) {
+                EventFd notify = EventFd.create();
+                resources.push(notify);
+                notifiers.add(notify);
+                vm.registerIoeventfd(notify, s.base() + VirtioMmioDevice.NOTIFY_OFFSET, 4, false, OptionalLong.of(q));
+                int queue = q;
+                loop.add(notify, () -> device.processQueue(queue));
+            }
+            mmio.register(s.base(), MemoryMap.VIRTIO_MMIO_SIZE, new BusDevice() {
+                @Override
+                public long read(long offset, int size) {
+                    return device.read(offset, size);
+                }
+
+                @Override
+                public void write(long offset, int size, long value) {
+                    device.write(offset, size, value);
+                }
+            });
+        }
+    }
+}
