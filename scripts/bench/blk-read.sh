@@ -15,6 +15,9 @@ ROUNDS=${BENCH_ROUNDS:-3}
 TIMEOUT=${BENCH_TIMEOUT:-300}
 ARGS="console=ttyS0 quiet panic=-1 pmx_cmd=blkread pmx_after=reboot"
 
+# shellcheck source=scripts/bench/lib.sh
+source "$REPO/scripts/bench/lib.sh"
+
 die() { echo "blk-read: error: $*" >&2; exit 1; }
 
 if [[ ${PANAMAX_NESTED:-} != 1 ]]; then
@@ -55,8 +58,6 @@ run_qemu() {
 		-drive "id=d0,file=$IMAGE,format=raw,if=none,readonly=on" -device virtio-blk-device,drive=d0 \
 		</dev/null >"$1" 2>&1 || true
 }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 logs=$REPO/build/bench
 p_all=() q_all=()

@@ -23,6 +23,9 @@ INITRD=$GUEST_DIR/initramfs.cpio.gz
 TIMEOUT=${BENCH_TIMEOUT:-120}
 LOG=${BENCH_LOG:-$REPO/build/bench/qemu-microvm-boot.log}
 
+# shellcheck source=scripts/bench/lib.sh
+source "$REPO/scripts/bench/lib.sh"
+
 die() { echo "qemu-microvm-boot: error: $*" >&2; exit 1; }
 
 hardware_kvm() {
@@ -52,49 +55,11 @@ command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installe
 mkdir -p "$(dirname "$LOG")"
 : >"$LOG"
 
-QPID=
-# shellcheck disable=SC2317 # runs from the EXIT trap
-cleanup() {
-	if [[ -n $QPID ]] && kill -0 "$QPID" 2>/dev/null; then
-		kill "$QPID" 2>/dev/null || true
-	fi
-}
-trap cleanup EXIT
-
 # -no-reboot: the guest's `reboot -f` ends QEMU. reboot=t (triple fault), not reboot=k:
 # microvm has no i8042, and the kernel's keyboard-reset retries take ~10 s in L2.
-t0=$EPOCHREALTIME
-exec {qout}< <(exec qemu-system-x86_64 -enable-kvm -M microvm,acpi=off -cpu host -m 256 \
+t=$(time_to_marker "$TIMEOUT" "$LOG" qemu-system-x86_64 -enable-kvm -M microvm,acpi=off -cpu host -m 256 \
 	-nodefaults -no-user-config -nographic -no-reboot -serial stdio \
 	-kernel "$KERNEL" -initrd "$INITRD" \
-	-append "console=ttyS0 quiet reboot=t panic=-1 pmx_after=reboot" </dev/null 2>&1)
-QPID=$!
-
-t_marker=
-deadline=$((SECONDS + TIMEOUT))
-while ((SECONDS < deadline)); do
-	line=
-	if IFS= read -r -t "$((deadline - SECONDS))" -u "$qout" line; then
-		printf '%s\n' "${line%$'\r'}" >>"$LOG"
-		if [[ -z $t_marker && $line == *PANAMAX-INIT-OK* ]]; then
-			t_marker=$EPOCHREALTIME
-			# The guest reboots next; allow it 10 s to end QEMU, not the whole timeout.
-			((deadline - SECONDS <= 10)) || deadline=$((SECONDS + 10))
-		fi
-	else
-		# EOF (QEMU exited) or the read timed out.
-		[[ -z $line ]] || printf '%s\n' "$line" >>"$LOG"
-		break
-	fi
-done
-t_end=$EPOCHREALTIME
-if [[ -z $t_marker ]]; then
-	if kill -0 "$QPID" 2>/dev/null; then
-		die "no PANAMAX-INIT-OK within $TIMEOUT s (console: $LOG)"
-	fi
-	die "QEMU exited without PANAMAX-INIT-OK (console: $LOG): $(tail -n 1 "$LOG")"
-fi
-awk -v a="$t0" -v b="$t_marker" -v c="$t_end" 'BEGIN {
-	printf "qemu-microvm boot-to-init: %.3f s\n", b - a
-	printf "qemu-microvm: QEMU exited %.3f s after start\n", c - a > "/dev/stderr"
-}'
+	-append "console=ttyS0 quiet reboot=t panic=-1 pmx_after=reboot")
+[[ -n $t ]] || die "no PANAMAX-INIT-OK within $TIMEOUT s (console: $LOG): $(tail -n 1 "$LOG")"
+echo "qemu-microvm boot-to-init: $t s"

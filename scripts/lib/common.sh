@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the scripts in scripts/: find a JDK >= 22 and install what a fresh Debian machine lacks.
 # Source it; it defines functions only.
 

@@ -1,0 +1,34 @@
+# shellcheck shell=bash
+# Shared by the benchmarks: source it.
+
+# time_to_marker TIMEOUT LOG CMD...: runs CMD with its console in LOG; prints the seconds from
+# start until PANAMAX-INIT-OK appears, or nothing when it never does. After the marker CMD gets
+# 10 s to end by itself (the guest reboots), then it is killed.
+time_to_marker() {
+	local timeout=$1 log=$2 pid t0 t_marker='' line deadline fd
+	shift 2
+	: >"$log"
+	t0=$EPOCHREALTIME
+	exec {fd}< <(exec "$@" </dev/null 2>&1)
+	pid=$!
+	deadline=$((SECONDS + timeout))
+	while ((SECONDS < deadline)); do
+		line=
+		if IFS= read -r -t "$((deadline - SECONDS))" -u "$fd" line; then
+			printf '%s\n' "${line%$'\r'}" >>"$log"
+			if [[ -z $t_marker && $line == *PANAMAX-INIT-OK* ]]; then
+				t_marker=$EPOCHREALTIME
+				((deadline - SECONDS <= 10)) || deadline=$((SECONDS + 10))
+			fi
+		else
+			[[ -z $line ]] || printf '%s\n' "$line" >>"$log"
+			break
+		fi
+	done
+	kill "$pid" 2>/dev/null || true
+	exec {fd}<&-
+	[[ -z $t_marker ]] || awk -v a="$t0" -v b="$t_marker" 'BEGIN { printf "%.3f\n", b - a }'
+}
+
+# median: of the numbers on stdin, one per line.
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
