@@ -18,22 +18,11 @@ SELF=$REPO/scripts/build-guest.sh
 PKGS=(linux-source-6.1 busybox-static e2fsprogs build-essential flex bison bc
 	libelf-dev libssl-dev cpio xz-utils)
 
+# shellcheck source=scripts/lib/common.sh
+source "$REPO/scripts/lib/common.sh" # ensure_pkgs
 die() { echo "build-guest: error: $*" >&2; exit 1; }
 log() { echo "build-guest: $*" >&2; }
 
-# Installs whatever of the given Debian packages is missing (apt lists updated once).
-ensure_pkgs() {
-	local missing=() p out
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
-	done
-	((${#missing[@]} == 0)) && return 0
-	log "installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed"
-	out=$(apt-get install -y -qq --no-install-recommends "${missing[@]}" 2>&1) \
-		|| { echo "$out" | tail -n 5 >&2; die "apt-get install ${missing[*]} failed"; }
-}
 
 pkg_version() { dpkg-query -W -f='${Version}' "$1"; }
 

@@ -30,6 +30,8 @@ BOOT_TIMEOUT=${NESTED_BOOT_TIMEOUT:-180}
 MEM=${NESTED_MEM_MIB:-6144}
 CPUS=${NESTED_CPUS:-2}
 
+# shellcheck source=scripts/lib/common.sh
+source "$REPO_SELF/scripts/lib/common.sh" # ensure_pkgs, apt_update
 die() { echo "nested-host: error: $1" >&2; exit "${2:-125}"; }
 log() { [[ ${NESTED_VERBOSE:-0} != 1 ]] || echo "nested-host: $*" >&2; }
 
@@ -43,24 +45,6 @@ if [[ ${PANAMAX_NESTED:-} == 1 ]] || { [[ ${NESTED_FORCE:-0} != 1 ]] && hardware
 	exec "$@"
 fi
 
-APT_UPDATED=0
-ensure_pkgs() {
-	local missing=() p out
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
-	done
-	((${#missing[@]} == 0)) && return 0
-	echo "nested-host: installing ${missing[*]}" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	apt_update
-	out=$(apt-get install -y -qq --no-install-recommends "${missing[@]}" 2>&1) \
-		|| { echo "$out" | tail -n 5 >&2; die "apt-get install ${missing[*]} failed"; }
-}
-apt_update() {
-	((APT_UPDATED)) && return 0
-	apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed"
-	APT_UPDATED=1
-}
 
 ensure_pkgs qemu-system-x86 busybox-static cpio xz-utils
 mkdir -p "$NDIR"

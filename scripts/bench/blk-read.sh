@@ -17,6 +17,8 @@ ARGS="console=ttyS0 quiet panic=-1 pmx_cmd=blkread pmx_after=reboot"
 
 # shellcheck source=scripts/bench/lib.sh
 source "$REPO/scripts/bench/lib.sh"
+# shellcheck source=scripts/lib/common.sh
+source "$REPO/scripts/lib/common.sh" # ensure_pkgs
 
 die() { echo "blk-read: error: $*" >&2; exit 1; }
 
@@ -29,10 +31,7 @@ if [[ ${PANAMAX_NESTED:-} != 1 ]]; then
 	if [[ ! -f $IMAGE || $(stat -c %s "$IMAGE") -ne $((mib << 20)) ]]; then
 		head -c "$((mib << 20))" /dev/urandom >"$IMAGE"
 	fi
-	command -v qemu-system-x86_64 >/dev/null || {
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-x86 >/dev/null 2>&1 ||
-			{ apt-get update -qq && apt-get install -y -qq qemu-system-x86 >/dev/null; }
-	}
+	ensure_pkgs qemu-system-x86
 	cd "$REPO"
 	exec "$REPO/scripts/nested-host.sh" "$SELF" "$@"
 fi

@@ -14,16 +14,15 @@ TIMEOUT=${BENCH_TIMEOUT:-180}
 ARGS="console=ttyS0 quiet panic=-1 pmx_after=reboot"
 # shellcheck source=scripts/bench/lib.sh
 source "$REPO/scripts/bench/lib.sh"
+# shellcheck source=scripts/lib/common.sh
+source "$REPO/scripts/lib/common.sh" # ensure_pkgs
 
 die() { echo "boot-time: error: $*" >&2; exit 1; }
 
 if [[ ${PANAMAX_NESTED:-} != 1 ]]; then
 	"$REPO/scripts/build-guest.sh" >&2
 	"$REPO/scripts/panamax" --version >/dev/null # build here, not under emulation
-	command -v qemu-system-x86_64 >/dev/null || {
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-x86 >/dev/null 2>&1 ||
-			{ apt-get update -qq && apt-get install -y -qq qemu-system-x86 >/dev/null; }
-	}
+	ensure_pkgs qemu-system-x86
 	cd "$REPO"
 	exec "$REPO/scripts/nested-host.sh" "$SELF" "$@"
 fi

@@ -25,6 +25,8 @@ LOG=${BENCH_LOG:-$REPO/build/bench/qemu-microvm-boot.log}
 
 # shellcheck source=scripts/bench/lib.sh
 source "$REPO/scripts/bench/lib.sh"
+# shellcheck source=scripts/lib/common.sh
+source "$REPO/scripts/lib/common.sh" # ensure_pkgs
 
 die() { echo "qemu-microvm-boot: error: $*" >&2; exit 1; }
 
@@ -42,11 +44,7 @@ if [[ ${PANAMAX_NESTED:-} != 1 ]]; then
 		NESTED_ENV="${NESTED_ENV:-} GUEST_DIR BENCH_LOG BENCH_TIMEOUT BENCH_KERNEL" \
 			exec "$REPO/scripts/nested-host.sh" "$SELF" "$@"
 	fi
-	if ! command -v qemu-system-x86_64 >/dev/null; then
-		export DEBIAN_FRONTEND=noninteractive
-		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends qemu-system-x86; } \
-			>/dev/null 2>&1 || die "cannot install qemu-system-x86"
-	fi
+	ensure_pkgs qemu-system-x86
 fi
 
 [[ -c /dev/kvm ]] || die "no /dev/kvm here"

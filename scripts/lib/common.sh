@@ -29,12 +29,25 @@ find_jdk() {
   export JAVA_HOME=$best
 }
 
-apt_install() { # installs the Debian packages given, updating the index once if needed
+APT_UPDATED=0
+apt_update() { # refreshes the package lists, once per script run
+  ((APT_UPDATED)) && return 0
+  apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed"
+  APT_UPDATED=1
+}
+
+# Installs whichever of the given Debian packages is missing; quiet unless it fails.
+ensure_pkgs() {
+  local missing=() p out
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  echo "installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq "$@" >/dev/null 2>&1 || {
-    apt-get update -qq >/dev/null 2>&1 || true
-    apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
-  }
+  apt_update
+  out=$(apt-get install -y -qq --no-install-recommends "${missing[@]}" 2>&1) \
+    || { echo "$out" | tail -n 5 >&2; die "apt-get install ${missing[*]} failed"; }
 }
 
 # Maven to build, gcc and the kernel headers for the ABI test.
@@ -45,8 +58,7 @@ ensure_build_tools() {
   [[ -f /usr/include/linux/kvm.h ]] || missing+=(linux-libc-dev)
   [[ -f /usr/include/stdio.h ]] || missing+=(libc6-dev)
   if ((${#missing[@]})); then
-    echo "panamax: installing ${missing[*]}" >&2
-    apt_install "${missing[@]}"
+    ensure_pkgs "${missing[@]}"
   fi
 }
 
