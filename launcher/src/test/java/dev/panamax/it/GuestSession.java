@@ -44,6 +44,14 @@ final class GuestSession implements AutoCloseable {
         return new GuestSession(config);
     }
 
+    /** Boots bzImage without an initramfs: the kernel mounts {@code rootImage} as its root and runs its init. */
+    static GuestSession bootFromRootDrive(Path rootImage) throws InterruptedException {
+        VmConfig config = new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"), Optional.empty(),
+                QUIET, BootProtocol.LINUX_64), new VmConfig.Machine(1, 128),
+                List.of(drive("rootfs", rootImage, true, false)), Optional.empty());
+        return new GuestSession(config);
+    }
+
     /** Types {@code command}, waits for {@code regex} in what follows, and returns the match. */
     Matcher run(String command, String regex) throws IOException, InterruptedException {
         console.type(command);

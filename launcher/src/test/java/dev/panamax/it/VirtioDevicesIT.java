@@ -39,6 +39,16 @@ class VirtioDevicesIT {
     }
 
     @Test
+    void rootDeviceIsMountedAsTheRootFileSystem() throws Exception {
+        Path image = copyOfRootfs("root.ext4");
+        try (GuestSession guest = GuestSession.bootFromRootDrive(image)) {
+            guest.run("grep ' / ' /proc/mounts", "/dev/root / ext4 rw");
+            guest.run("cat /hello.txt", "hello from ext4");
+            guest.reboot();
+        }
+    }
+
+    @Test
     void writesSyncedBeforeRebootReachTheHostFile() throws Exception {
         Path image = copyOfRootfs("scratch.ext4");
         String text = "written-by-the-guest";
