@@ -1,0 +1,7 @@
+/**
+ * Reads Firecracker-style JSON config files ({@link dev.panamax.launcher.config.ConfigFile}) and
+ * the launcher's quick flags ({@link dev.panamax.launcher.config.QuickFlags}) into a
+ * {@link dev.panamax.vmm.VmConfig}, through one path, so both refuse bad input with the same
+ * one-line {@link dev.panamax.launcher.config.ConfigException} naming the key or file.
+ */
+package dev.panamax.launcher.config;
