@@ -23,18 +23,14 @@ source "$REPO/scripts/lib/common.sh" # ensure_pkgs
 die() { echo "blk-read: error: $*" >&2; exit 1; }
 
 if [[ ${PANAMAX_NESTED:-} != 1 ]]; then
-	# Prepare on the host: guest, Panamax build, image of random bytes (cheap here, slow under TCG).
-	"$REPO/scripts/build-guest.sh" >&2
-	"$REPO/scripts/panamax" --version >/dev/null
-	mkdir -p "$(dirname "$IMAGE")"
+	# random bytes: cheap here, slow under the nested host's emulation
 	mib=${BENCH_IMAGE_MIB:-256}
+	mkdir -p "$(dirname "$IMAGE")"
 	if [[ ! -f $IMAGE || $(stat -c %s "$IMAGE") -ne $((mib << 20)) ]]; then
 		head -c "$((mib << 20))" /dev/urandom >"$IMAGE"
 	fi
-	ensure_pkgs qemu-system-x86
-	cd "$REPO"
-	exec "$REPO/scripts/nested-host.sh" "$SELF" "$@"
 fi
+enter_nested_host "$SELF" "$@"
 
 # One boot; prints the guest's MB/s.
 mbps() { # LOG

@@ -19,13 +19,7 @@ source "$REPO/scripts/lib/common.sh" # ensure_pkgs
 
 die() { echo "boot-time: error: $*" >&2; exit 1; }
 
-if [[ ${PANAMAX_NESTED:-} != 1 ]]; then
-	"$REPO/scripts/build-guest.sh" >&2
-	"$REPO/scripts/panamax" --version >/dev/null # build here, not under emulation
-	ensure_pkgs qemu-system-x86
-	cd "$REPO"
-	exec "$REPO/scripts/nested-host.sh" "$SELF" "$@"
-fi
+enter_nested_host "$SELF" "$@"
 
 logs=$REPO/build/bench
 mkdir -p "$logs"

@@ -32,3 +32,19 @@ time_to_marker() {
 
 # median: of the numbers on stdin, one per line.
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# enter_nested_host SELF ARGS...: (needs scripts/lib/common.sh) on the host, prepares what a benchmark needs (the guest,
+# Panamax's build, QEMU) where builds are fast, then re-runs SELF inside the nested test host
+# (or directly where /dev/kvm is hardware; see nested-host.sh). Inside, it returns at once.
+enter_nested_host() {
+	local self=$1 repo
+	shift
+	[[ ${PANAMAX_NESTED:-} != 1 ]] || return 0
+	repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	"$repo/scripts/build-guest.sh" >&2
+	"$repo/scripts/panamax" --version >/dev/null
+	ensure_pkgs qemu-system-x86
+	cd "$repo" || exit
+	# the benchmark's settings must reach its run inside
+	NESTED_ENV="${NESTED_ENV:-} $(compgen -v BENCH_ | tr '\n' ' ')" exec "$repo/scripts/nested-host.sh" "$self" "$@"
+}
