@@ -101,6 +101,16 @@ class MainTest {
     }
 
     @Test
+    void aDiskImageThatIsNotWholeSectorsIsNamed() throws IOException {
+        Path kernel = file("vmlinux", new byte[64]);
+        Path disk = file("odd.img", new byte[1000]);
+        Result r = run("--kernel", kernel.toString(), "--drive", disk.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("panamax: drive drive0: ").contains(disk.toString()).hasLineCount(1);
+        assertThat(Files.readAllBytes(disk)).hasSize(1000).containsOnly(0);
+    }
+
+    @Test
     void badBootProtocolIsNamed() throws IOException {
         Path kernel = file("vmlinux", new byte[64]);
         assertUsageError(run("--kernel", kernel.toString(), "--boot-protocol", "efi"),
