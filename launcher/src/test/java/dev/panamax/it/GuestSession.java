@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +25,8 @@ final class GuestSession implements AutoCloseable {
     /** Generous: under the nested host's TCG a boot takes seconds, the JVM's warm-up more. */
     static final Duration TIMEOUT = Duration.ofSeconds(180);
     static final String QUIET = "console=ttyS0 quiet panic=-1 reboot=k";
+    /** busybox sh's prompt as root in /; typing before it is there races the shell's start-up. */
+    static final String PROMPT = "/ # ";
 
     private final GuestConsole console = new GuestConsole();
     private final MicroVm vm;
@@ -31,7 +34,8 @@ final class GuestSession implements AutoCloseable {
 
     private GuestSession(VmConfig config) throws InterruptedException {
         vm = MicroVm.start(config, new Console(Optional.of(console.input()), console));
-        cursor = console.await(MARKER, 0, TIMEOUT).end();
+        int marker = console.await(MARKER, 0, TIMEOUT).end();
+        cursor = console.await(Pattern.quote(PROMPT), marker, TIMEOUT).end();
     }
 
     /** Boots bzImage + the test initramfs with these devices and waits for init's marker. */
