@@ -31,16 +31,12 @@ MEM=${NESTED_MEM_MIB:-6144}
 CPUS=${NESTED_CPUS:-2}
 
 # shellcheck source=scripts/lib/common.sh
-source "$REPO_SELF/scripts/lib/common.sh" # ensure_pkgs, apt_update
+source "$REPO_SELF/scripts/lib/common.sh" # ensure_pkgs, apt_update, hardware_kvm
 die() { echo "nested-host: error: $1" >&2; exit "${2:-125}"; }
 log() { [[ ${NESTED_VERBOSE:-0} != 1 ]] || echo "nested-host: $*" >&2; }
 
 (($# > 0)) || die "usage: nested-host.sh CMD [ARG...]" 2
 
-hardware_kvm() {
-	[[ -c /dev/kvm && ! -d /sys/module/kvm_pvm ]] &&
-		[[ -d /sys/module/kvm_intel || -d /sys/module/kvm_amd ]]
-}
 if [[ ${PANAMAX_NESTED:-} == 1 ]] || { [[ ${NESTED_FORCE:-0} != 1 ]] && hardware_kvm; }; then
 	exec "$@"
 fi

@@ -26,14 +26,9 @@ LOG=${BENCH_LOG:-$REPO/build/bench/qemu-microvm-boot.log}
 # shellcheck source=scripts/bench/lib.sh
 source "$REPO/scripts/bench/lib.sh"
 # shellcheck source=scripts/lib/common.sh
-source "$REPO/scripts/lib/common.sh" # ensure_pkgs
+source "$REPO/scripts/lib/common.sh" # ensure_pkgs, hardware_kvm
 
 die() { echo "qemu-microvm-boot: error: $*" >&2; exit 1; }
-
-hardware_kvm() {
-	[[ -c /dev/kvm && ! -d /sys/module/kvm_pvm ]] &&
-		[[ -d /sys/module/kvm_intel || -d /sys/module/kvm_amd ]]
-}
 
 if [[ ${PANAMAX_NESTED:-} != 1 ]]; then
 	# Build (or find cached) guest outside L1: building under TCG would take ages.

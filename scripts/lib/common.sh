@@ -64,4 +64,11 @@ ensure_build_tools() {
   fi
 }
 
+# True where /dev/kvm is hardware-assisted (VT-x/AMD-V), so Linux guests boot directly; false on
+# PVM, a software KVM that cannot boot an unmodified kernel (they then run in nested-host.sh).
+hardware_kvm() {
+  [[ -c /dev/kvm && ! -d /sys/module/kvm_pvm ]] &&
+    [[ -d /sys/module/kvm_intel || -d /sys/module/kvm_amd ]]
+}
+
 mvn_batch() { mvn -B -ntp -Dstyle.color=never "$@"; }
