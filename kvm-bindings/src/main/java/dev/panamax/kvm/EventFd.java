@@ -12,9 +12,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A Linux eventfd: the doorbell KVM rings for an ioeventfd and listens to for an irqfd.
- * {@link #signal()} and {@link #drain()} reuse buffers made once, so they do not allocate;
- * each may be used by one thread at a time (the signalling thread and the draining thread
- * may differ).
+ * {@link #signal()} and {@link #drain()} reuse buffers made once, so they do not allocate.
+ * {@code signal()} may be called from several threads at once (an interrupt raised by any vCPU
+ * or an input thread): the value it writes is a constant, and only the errno reported for a
+ * failed write could come from another thread's failure. {@code drain()} is for one thread.
  */
 public final class EventFd extends FileDescriptor {
     private final Arena arena = Arena.ofShared();

@@ -4,22 +4,15 @@ import dev.panamax.kvm.Kvm;
 import dev.panamax.kvm.sys.kvm_h;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** What this host's KVM is and can do, for {@code panamax --probe} and for error messages. */
 final class HostProbe {
     private HostProbe() {}
 
-    /** PVM is a software KVM that cannot boot an unmodified Linux kernel. */
-    static boolean isPvm() {
-        return Files.exists(Path.of("/sys/module/kvm_pvm"));
-    }
-
     static void print(PrintStream out) {
         try (Kvm kvm = Kvm.open()) {
             out.println("kvm: " + Kvm.DEVICE + ", API version " + kvm.apiVersion()
-                    + (isPvm() ? ", PVM (software KVM: cannot boot an unmodified Linux kernel)" : ", hardware-assisted"));
+                    + (Kvm.hostIsPvm() ? ", PVM (software KVM: cannot boot an unmodified Linux kernel)" : ", hardware-assisted"));
             out.println("kvm_run size: " + kvm.vcpuMmapSize() + " bytes");
             out.println("max vCPUs: " + kvm.checkExtension(kvm_h.KVM_CAP_MAX_VCPUS)
                     + ", memory slots: " + kvm.checkExtension(kvm_h.KVM_CAP_NR_MEMSLOTS));

@@ -40,7 +40,8 @@ class NestedHostIT {
         }
     }
 
-    private record Run(int exitCode, List<Case> cases) {
+    /** One run of the console launcher inside a nested host: its exit code and report. */
+    private record Attempt(int exitCode, List<Case> cases, boolean jvmCrashed) {
         List<Case> failed() {
             return cases.stream().filter(c -> c.problem() != null).toList();
         }
@@ -66,17 +67,17 @@ class NestedHostIT {
         // flaky when that passes. A test that fails twice fails.
         Map<String, Case> retried = new HashMap<>();
         Integer retryExitCode = null;
-        List<Case> failed = first.run().failed();
+        List<Case> failed = first.failed();
         if (!failed.isEmpty() && failed.size() <= MAX_RETRIED) {
             List<String> select = new ArrayList<>();
             failed.forEach(c -> select.addAll(List.of("--select-method", c.selector())));
             Attempt retry = runInNestedHost(select, "retry");
-            retryExitCode = retry.run().exitCode();
-            retry.run().cases().forEach(c -> retried.put(c.name(), c));
+            retryExitCode = retry.exitCode();
+            retry.cases().forEach(c -> retried.put(c.name(), c));
         }
 
         List<DynamicTest> tests = new ArrayList<>();
-        for (Case c : first.run().cases()) {
+        for (Case c : first.cases()) {
             Case retry = retried.get(c.name());
             tests.add(DynamicTest.dynamicTest(c.name() + " [nested]", () -> {
                 assertThat(c.skipped()).as("%s was skipped inside the nested host", c.name()).isFalse();
@@ -89,15 +90,13 @@ class NestedHostIT {
             }));
         }
         int exitCode = retryExitCode != null && retried.values().stream().allMatch(c -> c.problem() == null)
-                ? retryExitCode : first.run().exitCode();
+                ? retryExitCode : first.exitCode();
         tests.add(DynamicTest.dynamicTest("nested host run finished with exit code 0", () -> {
             assertThat(exitCode).as("exit code of the nested JUnit run (124 timeout, 125 L1 failure)").isZero();
         }));
         tests.add(DynamicTest.dynamicTest("nested host ran integration tests", () -> assertThat(tests).hasSizeGreaterThan(2)));
         return tests.stream();
     }
-
-    private record Attempt(Run run, boolean jvmCrashed) {}
 
     /** Runs the selected integration tests with the JUnit console launcher inside the nested host. */
     private static Attempt runInNestedHost(List<String> select, String label) throws Exception {
@@ -124,7 +123,7 @@ class NestedHostIT {
         for (Path xml : reportFiles(reports)) {
             cases.addAll(casesOf(xml));
         }
-        return new Attempt(new Run(rc, cases), jvmCrashed(reports));
+        return new Attempt(rc, cases, jvmCrashed(reports));
     }
 
     private static int runStreaming(List<String> command, Path dir) throws IOException, InterruptedException {

@@ -21,8 +21,6 @@ import dev.panamax.vmm.device.Serial8250;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -119,7 +117,7 @@ public final class MicroVm implements AutoCloseable {
     }
 
     private static void requireLinuxCapableKvm() {
-        if (Files.exists(Path.of("/sys/module/kvm_pvm"))) {
+        if (Kvm.hostIsPvm()) {
             throw new UnsupportedHostException("this host's /dev/kvm is PVM, a software KVM whose ring-0 emulator lacks "
                     + "int3, cmpxchg16b and xsave, so an unmodified Linux kernel cannot boot on it; run on a VT-x/AMD-V "
                     + "host or inside scripts/nested-host.sh");

@@ -95,9 +95,6 @@ public final class Libc {
     private static final MethodHandle CURRENT_SIGRTMIN = plain("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
-    /** Layout of the C {@code struct epoll_event} (packed on x86_64). */
-    public static final MemoryLayout EPOLL_EVENT = epoll_event.LAYOUT;
-
     private static MethodHandle capturing(String name, FunctionDescriptor fd, Linker.Option... more) {
         Linker.Option[] options = new Linker.Option[more.length + 1];
         options[0] = CAPTURE_ERRNO;
