@@ -28,32 +28,46 @@ final class GuestSession implements AutoCloseable {
     /** busybox sh's prompt as root in /; typing before it is there races the shell's start-up. */
     static final String PROMPT = "/ # ";
 
-    private final GuestConsole console = new GuestConsole();
+    private final GuestConsole console;
     private final MicroVm vm;
     private int cursor;
 
-    private GuestSession(VmConfig config) throws InterruptedException {
-        vm = MicroVm.start(config, new Console(Optional.of(console.input()), console));
-        int marker = console.await(MARKER, 0, TIMEOUT).end();
-        cursor = console.await(Pattern.quote(PROMPT), marker, TIMEOUT).end();
+    private GuestSession(GuestConsole console, MicroVm vm, int cursor) {
+        this.console = console;
+        this.vm = vm;
+        this.cursor = cursor;
+    }
+
+    /** Boots {@code config} up to the shell prompt (twice at most in the nested host, see {@link BootHang}). */
+    private static GuestSession start(VmConfig config) throws Exception {
+        return BootHang.retriedOnceInNestedHost(() -> {
+            GuestConsole console = new GuestConsole();
+            MicroVm vm = MicroVm.start(config, new Console(Optional.of(console.input()), console));
+            try {
+                int marker = console.await(MARKER, 0, TIMEOUT).end();
+                return new GuestSession(console, vm, console.await(Pattern.quote(PROMPT), marker, TIMEOUT).end());
+            } catch (AssertionError e) {
+                throw BootHang.of(vm, e.getMessage(), e);
+            }
+        });
     }
 
     /** Boots bzImage + the test initramfs with these devices and waits for init's marker. */
     static GuestSession boot(int cpus, long memMib, List<VmConfig.Drive> drives, boolean entropy)
-            throws InterruptedException {
+            throws Exception {
         VmConfig config = new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"),
                 Optional.of(TestHost.guestArtifact("initramfs.cpio.gz")), QUIET, BootProtocol.LINUX_64),
                 new VmConfig.Machine(cpus, memMib), drives,
                 entropy ? Optional.of(new VmConfig.Entropy()) : Optional.empty());
-        return new GuestSession(config);
+        return start(config);
     }
 
     /** Boots bzImage without an initramfs: the kernel mounts {@code rootImage} as its root and runs its init. */
-    static GuestSession bootFromRootDrive(Path rootImage) throws InterruptedException {
+    static GuestSession bootFromRootDrive(Path rootImage) throws Exception {
         VmConfig config = new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"), Optional.empty(),
                 QUIET, BootProtocol.LINUX_64), new VmConfig.Machine(1, 128),
                 List.of(drive("rootfs", rootImage, true, false)), Optional.empty());
-        return new GuestSession(config);
+        return start(config);
     }
 
     /** Types {@code command}, waits for {@code regex} in what follows, and returns the match. */
@@ -76,6 +90,10 @@ final class GuestSession implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        long reraised = vm.serialInterruptsReraised();
+        if (reraised > 0) {
+            System.out.println("[guest] the serial interrupt had to be raised again " + reraised + " times");
+        }
         vm.close();
     }
 }

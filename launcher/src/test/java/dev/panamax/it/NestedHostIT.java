@@ -13,7 +13,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +43,8 @@ class NestedHostIT {
         }
     }
 
-    /** One run of the console launcher inside a nested host: its exit code and report. */
-    private record Attempt(int exitCode, List<Case> cases, boolean jvmCrashed) {
+    /** One run of the console launcher inside a nested host: its exit code, report and last output lines. */
+    private record Attempt(int exitCode, List<Case> cases, boolean jvmCrashed, String outputTail) {
         List<Case> failed() {
             return cases.stream().filter(c -> c.problem() != null).toList();
         }
@@ -49,6 +52,12 @@ class NestedHostIT {
 
     /** Failed tests get one more try each in a fresh nested host, when there are at most this many. */
     private static final int MAX_RETRIED = 3;
+    private static final int TAIL_LINES = 40;
+    /** A single guest test takes well under a minute in the nested host; this one is stuck. */
+    private static final int TEST_TIMEOUT_MINUTES = 10;
+    /** The nested run of every test (about 2 minutes normally), within the CI's 90 minutes with a retry. */
+    private static final Duration WHOLE_RUN_LIMIT = Duration.ofMinutes(40);
+    private static final Duration RETRY_LIMIT = Duration.ofMinutes(3 * TEST_TIMEOUT_MINUTES / 2);
 
     @TestFactory
     Stream<DynamicTest> integrationTestsInsideTheNestedHost() throws Exception {
@@ -56,11 +65,11 @@ class NestedHostIT {
         String only = System.getProperty("nested.it");
         List<String> everything = only == null ? List.of("--select-package", "dev.panamax.it")
                 : List.of("--select-class", "dev.panamax.it." + only);
-        Attempt first = runInNestedHost(everything, "first");
+        Attempt first = runInNestedHost(everything, "first", WHOLE_RUN_LIMIT);
         if (first.jvmCrashed()) {
             // the inner JVM runs under full emulation; one crash of it is retried, not a second
             System.out.println("[nested] the JVM inside the nested host crashed; running the tests once more");
-            first = runInNestedHost(everything, "again");
+            first = runInNestedHost(everything, "again", WHOLE_RUN_LIMIT);
         }
         // Everything in the nested host is emulated twice over (TCG running SVM running the guest):
         // a test failing there once gets one more run in a fresh nested host, and is reported as
@@ -71,7 +80,7 @@ class NestedHostIT {
         if (!failed.isEmpty() && failed.size() <= MAX_RETRIED) {
             List<String> select = new ArrayList<>();
             failed.forEach(c -> select.addAll(List.of("--select-method", c.selector())));
-            Attempt retry = runInNestedHost(select, "retry");
+            Attempt retry = runInNestedHost(select, "retry", RETRY_LIMIT);
             retryExitCode = retry.exitCode();
             retry.cases().forEach(c -> retried.put(c.name(), c));
         }
@@ -91,15 +100,18 @@ class NestedHostIT {
         }
         int exitCode = retryExitCode != null && retried.values().stream().allMatch(c -> c.problem() == null)
                 ? retryExitCode : first.exitCode();
+        String tail = first.outputTail();
         tests.add(DynamicTest.dynamicTest("nested host run finished with exit code 0", () -> {
-            assertThat(exitCode).as("exit code of the nested JUnit run (124 timeout, 125 L1 failure)").isZero();
+            // CI shows only the failure message: it carries the end of what the nested run printed
+            assertThat(exitCode).as("exit code of the nested JUnit run (124 timeout, 125 L1 failure); its last "
+                    + "output lines:%n%s", tail).isZero();
         }));
         tests.add(DynamicTest.dynamicTest("nested host ran integration tests", () -> assertThat(tests).hasSizeGreaterThan(2)));
         return tests.stream();
     }
 
     /** Runs the selected integration tests with the JUnit console launcher inside the nested host. */
-    private static Attempt runInNestedHost(List<String> select, String label) throws Exception {
+    private static Attempt runInNestedHost(List<String> select, String label, Duration limit) throws Exception {
         Path repo = TestHost.repo();
         Path module = Path.of("").toAbsolutePath();
         Path reports = repo.resolve("build/nested-it-reports").resolve(label);
@@ -116,22 +128,33 @@ class NestedHostIT {
                 "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
                 "org.junit.platform.console.ConsoleLauncher", "execute"));
         command.addAll(select);
+        // a test that hangs fails on its own and leaves the report intact, well before NESTED_TIMEOUT ends all
         command.addAll(List.of("--exclude-classname", ".*NestedHostIT", "--include-classname", ".*IT",
+                "--config=junit.jupiter.execution.timeout.testable.method.default=" + TEST_TIMEOUT_MINUTES + " m",
                 "--reports-dir", reports.toString(), "--details", "tree", "--disable-banner"));
-        int rc = runStreaming(command, module);
+        Deque<String> tail = new ArrayDeque<>();
+        int rc = runStreaming(command, module, limit, tail);
         List<Case> cases = new ArrayList<>();
         for (Path xml : reportFiles(reports)) {
             cases.addAll(casesOf(xml));
         }
-        return new Attempt(rc, cases, jvmCrashed(reports));
+        return new Attempt(rc, cases, jvmCrashed(reports), String.join("\n", tail));
     }
 
-    private static int runStreaming(List<String> command, Path dir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    /** Echoes the command's output with a prefix and keeps its last {@link #TAIL_LINES} lines in {@code tail}. */
+    private static int runStreaming(List<String> command, Path dir, Duration limit, Deque<String> tail)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("NESTED_TIMEOUT", Long.toString(limit.toSeconds()));
+        Process p = builder.start();
         p.getOutputStream().close();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 System.out.println("[nested] " + line);
+                tail.addLast(line);
+                if (tail.size() > TAIL_LINES) {
+                    tail.removeFirst();
+                }
             }
         }
         return p.waitFor();

@@ -3,6 +3,10 @@ package dev.panamax.vcpu;
 import dev.panamax.kvm.VcpuFd;
 import dev.panamax.kvm.VmExit;
 import dev.panamax.kvm.sys.kvm_h;
+import dev.panamax.kvm.sys.kvm_regs;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 import java.util.function.Consumer;
 
@@ -96,6 +100,15 @@ public final class VcpuLoop implements Runnable {
             }
         }
         return null;
+    }
+
+    /** Where the vCPU is; only once the loop has ended, when no thread runs it. */
+    public VcpuSnapshot snapshot() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment regs = kvm_regs.allocate(arena);
+            vcpu.getRegs(regs);
+            return new VcpuSnapshot(vcpu.id(), kvm_regs.rip(regs), vcpu.mpState());
+        }
     }
 
     /** Ends the loop: the vCPU leaves the guest at once, wherever it is. */

@@ -12,12 +12,16 @@ import dev.panamax.vcpu.Cpuid;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vcpu.VcpuLoop;
 import dev.panamax.vcpu.VcpuSetup;
+import dev.panamax.vcpu.VcpuSnapshot;
 import dev.panamax.vmm.boot.BootPlan;
 import dev.panamax.vmm.boot.LinuxLoader;
 import dev.panamax.vmm.boot.MemoryMap;
 import dev.panamax.vmm.device.Bus;
 import dev.panamax.vmm.device.I8042;
 import dev.panamax.vmm.device.Serial8250;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +42,12 @@ import java.util.concurrent.TimeoutException;
  * guest resets or powers off, a vCPU fails, or the host calls {@link #stop()}.
  */
 public final class MicroVm implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MicroVm.class);
+    /**
+     * How long a raised serial interrupt may go unacknowledged before it is raised again: far
+     * above the microseconds a delivered one takes, short enough that a lost one is a hiccup.
+     */
+    private static final Duration SERIAL_PATIENCE = Duration.ofMillis(100);
     /** Three pages KVM needs for real-mode emulation on Intel, placed in the MMIO gap. */
     private static final long TSS_ADDRESS = 0xfffb_d000L;
 
@@ -48,6 +58,7 @@ public final class MicroVm implements AutoCloseable {
     private final GuestMemory memory;
 
     private EventLoop eventLoop;
+    private Serial8250 serial;
 
     private MicroVm(Deque<AutoCloseable> resources, GuestMemory memory) {
         this.resources = resources;
@@ -84,6 +95,7 @@ public final class MicroVm implements AutoCloseable {
             EventFd serialIrq = own(resources, EventFd.create());
             vm.registerIrqfd(serialIrq, Serial8250.COM1_IRQ);
             Serial8250 serial = new Serial8250(console.output(), serialIrq::signal);
+            microVm.serial = serial;
             Bus pio = new Bus();
             pio.register(Serial8250.COM1, Serial8250.LENGTH, serial);
             pio.register(I8042.BASE, I8042.LENGTH,
@@ -106,6 +118,7 @@ public final class MicroVm implements AutoCloseable {
                 microVm.loops.add(new VcpuLoop(vcpu, buses, microVm::stopWith));
             }
             console.input().ifPresent(in -> microVm.startInput(in, serial));
+            microVm.threads.add(microVm.startSerialWatchdog(serial));
             for (VcpuLoop loop : microVm.loops) {
                 microVm.threads.add(loop.start());
             }
@@ -146,6 +159,30 @@ public final class MicroVm implements AutoCloseable {
         });
     }
 
+    /** Re-raises serial interrupts the guest never acknowledged (see {@link Serial8250}), until the VM stops. */
+    private Thread startSerialWatchdog(Serial8250 serial) {
+        return Thread.ofPlatform().name("serial-watchdog").daemon().start(() -> {
+            long patience = SERIAL_PATIENCE.toNanos();
+            while (!awaitStopQuietly(SERIAL_PATIENCE)) {
+                if (serial.reraiseIfUnacknowledged(System.nanoTime(), patience)) {
+                    LOG.debug("serial interrupt raised again: the guest had not acknowledged it for {} ms",
+                            SERIAL_PATIENCE.toMillis());
+                }
+            }
+        });
+    }
+
+    private boolean awaitStopQuietly(Duration timeout) {
+        try {
+            stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException | ExecutionException e) {
+            return true;
+        }
+    }
+
     private static <T extends AutoCloseable> T own(Deque<AutoCloseable> resources, T resource) {
         resources.push(resource);
         return resource;
@@ -155,6 +192,23 @@ public final class MicroVm implements AutoCloseable {
         if (stopped.complete(reason)) {
             loops.forEach(VcpuLoop::requestStop);
         }
+    }
+
+    /** How many serial interrupts had to be raised again because the guest never saw them (0 normally). */
+    public long serialInterruptsReraised() {
+        return serial.reraisedInterrupts();
+    }
+
+    /**
+     * Stops the VM and says where each vCPU was: for diagnosing a guest that hangs. The VM
+     * can only be closed afterwards.
+     */
+    public List<VcpuSnapshot> stopAndSnapshot() throws InterruptedException {
+        stop();
+        for (Thread t : threads) {
+            t.join();
+        }
+        return loops.stream().map(VcpuLoop::snapshot).toList();
     }
 
     /** Guest RAM, for embedders and tests that inspect it. */

@@ -11,6 +11,12 @@ import java.io.UncheckedIOException;
  * it) and "data received", as the real chip does, so both console output through the tty
  * layer and console input work interrupt-driven. Loopback mode routes output to input, which
  * the driver's probe checks.
+ *
+ * <p>The interrupt is an edge (an irqfd pulse). An edge that never reaches the driver would
+ * stall the console for good, the driver waiting for an interrupt that will not come again; seen
+ * under nested virtualization, where the guest's console stopped mid-line. So {@link
+ * #reraiseIfUnacknowledged} raises it again when it has been pending without the driver reading
+ * IIR for a while; the driver takes a surplus interrupt as one with nothing to do.
  */
 public final class Serial8250 implements BusDevice {
     public static final int COM1 = 0x3f8;
@@ -55,6 +61,9 @@ public final class Serial8250 implements BusDevice {
     private int divisorHigh;
     private boolean fifoEnabled;
     private boolean thrEmptyPending;
+    /** When the interrupt was raised and the driver has not read IIR since; -1 when it has. */
+    private long raisedAtNanos = -1;
+    private long reraised;
 
     public Serial8250(OutputStream out, InterruptLine irq) {
         this.out = out;
@@ -100,7 +109,7 @@ public final class Serial8250 implements BusDevice {
                         thrEmptyPending = true;
                     }
                     if (enablesThr || rxInterruptActive()) {
-                        irq.trigger();
+                        raise();
                     }
                 }
             }
@@ -112,6 +121,45 @@ public final class Serial8250 implements BusDevice {
                 // LSR and MSR are read-only
             }
         }
+    }
+
+    private void raise() {
+        irq.trigger();
+        if (raisedAtNanos < 0) {
+            raisedAtNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Raises the interrupt once more if it is still pending and was raised at least {@code
+     * patienceNanos} before {@code nowNanos} without the driver reading IIR since. Returns
+     * whether it did.
+     */
+    public synchronized boolean reraiseIfUnacknowledged(long nowNanos, long patienceNanos) {
+        if (!interruptPending()) {
+            raisedAtNanos = -1;
+            return false;
+        }
+        if (raisedAtNanos < 0) {
+            raisedAtNanos = nowNanos; // pending since the driver last looked: its patience starts now
+            return false;
+        }
+        if (nowNanos - raisedAtNanos < patienceNanos) {
+            return false;
+        }
+        irq.trigger();
+        raisedAtNanos = nowNanos;
+        reraised++;
+        return true;
+    }
+
+    /** How often {@link #reraiseIfUnacknowledged} had to raise the interrupt again. */
+    public synchronized long reraisedInterrupts() {
+        return reraised;
+    }
+
+    private boolean interruptPending() {
+        return rxInterruptActive() || (thrEmptyPending && (ier & IER_THR_EMPTY) != 0);
     }
 
     private void transmit(int b) {
@@ -127,7 +175,7 @@ public final class Serial8250 implements BusDevice {
         }
         thrEmptyPending = true;
         if ((ier & IER_THR_EMPTY) != 0) {
-            irq.trigger();
+            raise();
         }
     }
 
@@ -143,6 +191,7 @@ public final class Serial8250 implements BusDevice {
     }
 
     private int identifyInterrupt() {
+        raisedAtNanos = -1; // the driver is looking: whatever is pending, it will see
         int fifoBits = fifoEnabled ? IIR_FIFO_ENABLED : 0;
         if (rxInterruptActive()) {
             return IIR_RX_DATA | fifoBits;
@@ -190,7 +239,7 @@ public final class Serial8250 implements BusDevice {
                 delivered++;
             }
             if (wasEmpty && (ier & IER_RX_DATA) != 0) {
-                irq.trigger();
+                raise();
             }
         }
         return delivered;

@@ -66,4 +66,35 @@ class Serial8250Test {
         uart.write(2, 1, 0x07);
         assertThat(uart.read(2, 1) & 0xc0).isEqualTo(0xc0); // a 16550A
     }
+
+    @Test
+    void anInterruptTheDriverNeverAcknowledgesIsRaisedAgainAfterItsPatience() {
+        long patience = 100_000_000L; // 100 ms
+        uart.write(1, 1, 0x2); // IER: transmitter empty, raised at once
+        assertThat(interrupts).hasValue(1);
+        long now = System.nanoTime();
+        assertThat(uart.reraiseIfUnacknowledged(now, patience)).isFalse(); // still patient
+        assertThat(uart.reraiseIfUnacknowledged(now + 2 * patience, patience)).isTrue();
+        assertThat(interrupts).hasValue(2);
+        assertThat(uart.reraisedInterrupts()).isEqualTo(1);
+
+        assertThat(uart.read(2, 1) & 0xf).isEqualTo(0x2); // the driver finally looks: acknowledged
+        long later = now + 10 * patience;
+        assertThat(uart.reraiseIfUnacknowledged(later, 1)).isFalse(); // nothing pending any more
+        assertThat(interrupts).hasValue(2);
+    }
+
+    @Test
+    void aPendingInterruptTheDriverHasSeenIsNotRaisedAgainBeforeItsPatience() throws InterruptedException {
+        uart.write(1, 1, 0x1); // IER: data received
+        uart.receive("a".getBytes(), 0, 1);
+        assertThat(uart.read(2, 1) & 0xf).isEqualTo(0x4); // seen, data still unread
+        long now = System.nanoTime();
+        assertThat(uart.reraiseIfUnacknowledged(now, 1_000)).isFalse(); // the clock starts here
+        assertThat(uart.reraiseIfUnacknowledged(now + 500, 1_000)).isFalse();
+        assertThat(uart.reraiseIfUnacknowledged(now + 1_000, 1_000)).isTrue();
+        uart.read(0, 1); // data read: the condition is gone
+        assertThat(uart.reraiseIfUnacknowledged(now + 10_000, 1_000)).isFalse();
+        assertThat(uart.reraisedInterrupts()).isEqualTo(1);
+    }
 }
