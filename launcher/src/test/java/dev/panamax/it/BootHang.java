@@ -41,7 +41,7 @@ final class BootHang extends AssertionError {
         }
     }
 
-    /** Stops {@code vm}, closes it, and describes the hang: {@code what} the test waited for and the vCPUs. */
+    /** Stops and closes {@code vm}, and describes the hang: {@code what} the test waited for and the vCPUs. */
     static BootHang of(MicroVm vm, String what, Throwable cause) throws InterruptedException {
         List<VcpuSnapshot> vcpus = vm.stopAndSnapshot();
         long reraised = vm.serialInterruptsReraised();

@@ -34,14 +34,14 @@ class LinuxBootIT {
     private static StopReason bootToMarkerAndReboot(VmConfig config) throws Exception {
         return BootHang.retriedOnceInNestedHost(() -> {
             GuestConsole console = new GuestConsole();
-            MicroVm vm = MicroVm.start(config, Console.outputOnly(console));
-            Optional<StopReason> reason = vm.awaitStop(BOOT);
-            if (reason.isEmpty()) {
-                throw BootHang.of(vm, "the guest did not stop within " + BOOT + "; console:\n" + console.text(), null);
+            try (MicroVm vm = MicroVm.start(config, Console.outputOnly(console))) {
+                Optional<StopReason> reason = vm.awaitStop(BOOT);
+                if (reason.isEmpty()) {
+                    throw BootHang.of(vm, "the guest did not stop within " + BOOT + "; console:\n" + console.text(), null);
+                }
+                assertThat(console.text()).contains(MARKER);
+                return reason.get();
             }
-            vm.close();
-            assertThat(console.text()).contains(MARKER);
-            return reason.get();
         });
     }
 

@@ -241,7 +241,7 @@ public final class MicroVm implements AutoCloseable {
         }
     }
 
-    /** Stops the VM if it still runs, waits for its vCPU threads, and frees everything it holds. */
+    /** Stops the VM if it still runs, waits for its threads, and frees everything it holds; again is harmless. */
     @Override
     public void close() throws InterruptedException {
         stop();
