@@ -163,24 +163,17 @@ public final class MicroVm implements AutoCloseable {
     private Thread startSerialWatchdog(Serial8250 serial) {
         return Thread.ofPlatform().name("serial-watchdog").daemon().start(() -> {
             long patience = SERIAL_PATIENCE.toNanos();
-            while (!awaitStopQuietly(SERIAL_PATIENCE)) {
-                if (serial.reraiseIfUnacknowledged(System.nanoTime(), patience)) {
-                    LOG.debug("serial interrupt raised again: the guest had not acknowledged it for {} ms",
-                            SERIAL_PATIENCE.toMillis());
+            try {
+                while (awaitStop(SERIAL_PATIENCE).isEmpty()) {
+                    if (serial.reraiseIfUnacknowledged(System.nanoTime(), patience)) {
+                        LOG.debug("serial interrupt raised again: the guest had not acknowledged it for {} ms",
+                                SERIAL_PATIENCE.toMillis());
+                    }
                 }
+            } catch (InterruptedException e) {
+                // nobody interrupts it; ending is all it could do
             }
         });
-    }
-
-    private boolean awaitStopQuietly(Duration timeout) {
-        try {
-            stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException | ExecutionException e) {
-            return true;
-        }
     }
 
     private static <T extends AutoCloseable> T own(Deque<AutoCloseable> resources, T resource) {
@@ -204,11 +197,15 @@ public final class MicroVm implements AutoCloseable {
      * can only be closed afterwards.
      */
     public List<VcpuSnapshot> stopAndSnapshot() throws InterruptedException {
+        stopAndJoin();
+        return loops.stream().map(VcpuLoop::snapshot).toList();
+    }
+
+    private void stopAndJoin() throws InterruptedException {
         stop();
         for (Thread t : threads) {
             t.join();
         }
-        return loops.stream().map(VcpuLoop::snapshot).toList();
     }
 
     /** Guest RAM, for embedders and tests that inspect it. */
@@ -244,10 +241,7 @@ public final class MicroVm implements AutoCloseable {
     /** Stops the VM if it still runs, waits for its threads, and frees everything it holds; again is harmless. */
     @Override
     public void close() throws InterruptedException {
-        stop();
-        for (Thread t : threads) {
-            t.join();
-        }
+        stopAndJoin();
         eventLoop.close(); // before the eventfds and devices it serves
         closeAll(resources, null);
     }

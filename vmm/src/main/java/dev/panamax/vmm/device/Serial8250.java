@@ -61,8 +61,11 @@ public final class Serial8250 implements BusDevice {
     private int divisorHigh;
     private boolean fifoEnabled;
     private boolean thrEmptyPending;
-    /** When the interrupt was raised and the driver has not read IIR since; -1 when it has. */
-    private long raisedAtNanos = -1;
+    /**
+     * When {@link #reraiseIfUnacknowledged} first found the interrupt pending with the driver not
+     * having read IIR since; -1 once the driver has. Kept off the vCPU path, which only resets it.
+     */
+    private long pendingSinceNanos = -1;
     private long reraised;
 
     public Serial8250(OutputStream out, InterruptLine irq) {
@@ -109,7 +112,7 @@ public final class Serial8250 implements BusDevice {
                         thrEmptyPending = true;
                     }
                     if (enablesThr || rxInterruptActive()) {
-                        raise();
+                        irq.trigger();
                     }
                 }
             }
@@ -123,32 +126,25 @@ public final class Serial8250 implements BusDevice {
         }
     }
 
-    private void raise() {
-        irq.trigger();
-        if (raisedAtNanos < 0) {
-            raisedAtNanos = System.nanoTime();
-        }
-    }
-
     /**
-     * Raises the interrupt once more if it is still pending and was raised at least {@code
-     * patienceNanos} before {@code nowNanos} without the driver reading IIR since. Returns
-     * whether it did.
+     * Raises the interrupt once more if it has been pending for at least {@code patienceNanos}
+     * of this method's calls (the first call that finds it pending starts the clock) without the
+     * driver reading IIR meanwhile. Returns whether it did.
      */
     public synchronized boolean reraiseIfUnacknowledged(long nowNanos, long patienceNanos) {
         if (!interruptPending()) {
-            raisedAtNanos = -1;
+            pendingSinceNanos = -1;
             return false;
         }
-        if (raisedAtNanos < 0) {
-            raisedAtNanos = nowNanos; // pending since the driver last looked: its patience starts now
+        if (pendingSinceNanos < 0) {
+            pendingSinceNanos = nowNanos; // pending since the driver last looked: its patience starts now
             return false;
         }
-        if (nowNanos - raisedAtNanos < patienceNanos) {
+        if (nowNanos - pendingSinceNanos < patienceNanos) {
             return false;
         }
         irq.trigger();
-        raisedAtNanos = nowNanos;
+        pendingSinceNanos = nowNanos;
         reraised++;
         return true;
     }
@@ -175,7 +171,7 @@ public final class Serial8250 implements BusDevice {
         }
         thrEmptyPending = true;
         if ((ier & IER_THR_EMPTY) != 0) {
-            raise();
+            irq.trigger();
         }
     }
 
@@ -191,7 +187,7 @@ public final class Serial8250 implements BusDevice {
     }
 
     private int identifyInterrupt() {
-        raisedAtNanos = -1; // the driver is looking: whatever is pending, it will see
+        pendingSinceNanos = -1; // the driver is looking: whatever is pending, it will see
         int fifoBits = fifoEnabled ? IIR_FIFO_ENABLED : 0;
         if (rxInterruptActive()) {
             return IIR_RX_DATA | fifoBits;
@@ -239,7 +235,7 @@ public final class Serial8250 implements BusDevice {
                 delivered++;
             }
             if (wasEmpty && (ier & IER_RX_DATA) != 0) {
-                raise();
+                irq.trigger();
             }
         }
         return delivered;

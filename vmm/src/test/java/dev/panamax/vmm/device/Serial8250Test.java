@@ -73,7 +73,7 @@ class Serial8250Test {
         uart.write(1, 1, 0x2); // IER: transmitter empty, raised at once
         assertThat(interrupts).hasValue(1);
         long now = System.nanoTime();
-        assertThat(uart.reraiseIfUnacknowledged(now, patience)).isFalse(); // still patient
+        assertThat(uart.reraiseIfUnacknowledged(now, patience)).isFalse(); // found pending: the clock starts
         assertThat(uart.reraiseIfUnacknowledged(now + 2 * patience, patience)).isTrue();
         assertThat(interrupts).hasValue(2);
         assertThat(uart.reraisedInterrupts()).isEqualTo(1);
