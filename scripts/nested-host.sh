@@ -10,10 +10,11 @@
 # tmpfs /tmp and /run, stdin /dev/null, PANAMAX_NESTED=1, HOME, PATH (the caller's plus
 # the usual dirs), JAVA_HOME if set, and the variables named in NESTED_ENV.
 # CMD's stdout and stderr stream to ours; L1's kernel console goes to
-# build/nested/last-console.log. Exit status: CMD's, or
+# build/nested/last-console.log (and NESTED_CONSOLE_LOG if set). Exit status: CMD's, or
+#   123  L1's kernel reported a soft lockup or RCU stall (it is ended at once)
 #   124  NESTED_TIMEOUT expired        125  L1 failed to boot or died
 # Env: NESTED_TIMEOUT (s, 1200), NESTED_BOOT_TIMEOUT (s, 180), NESTED_MEM_MIB (6144),
-#      NESTED_CPUS (2), NESTED_ENV ("VAR ..."), NESTED_VERBOSE=1 (timings on stderr),
+#      NESTED_CPUS (2), NESTED_CONSOLE_LOG (a second copy of L1's console), NESTED_ENV ("VAR ..."), NESTED_VERBOSE=1 (timings on stderr),
 #      NESTED_FORCE=1 (boot L1 even where /dev/kvm is hardware KVM), NESTED_KEEP_RUN=1
 #      (keep build/nested/run.* with cmd.sh, console.log, qemu.err for debugging).
 # Already inside L1, or on a host with hardware KVM, CMD simply runs here.
@@ -166,13 +167,21 @@ cleanup() {
 		wait "$QPID" 2>/dev/null || true
 	fi
 	[[ -z $CATPID ]] || kill "$CATPID" 2>/dev/null || true
-	[[ ! -f $RUN/console.log ]] || cp "$RUN/console.log" "$NDIR/last-console.log"
+	if [[ -f $RUN/console.log ]]; then
+		cp "$RUN/console.log" "$NDIR/last-console.log"
+		[[ -z ${NESTED_CONSOLE_LOG:-} ]] || cp "$RUN/console.log" "$NESTED_CONSOLE_LOG" 2>/dev/null || true
+	fi
 	[[ -n ${NESTED_KEEP_RUN:-} ]] || rm -rf "$RUN"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# A vCPU stuck in L1's KVM has locked up an L1 CPU (soft lockup, then RCU stalls): L1 panics
+# 20 s into a soft lockup and prints the stuck CPU's stack first (loglevel 5 shows the trace's
+# KERN_WARNING lines, quiet would not), and the watch loop below ends L1 at an RCU stall.
+L1_CMDLINE="console=ttyS0 panic=-1 loglevel=5 softlockup_panic=1 watchdog_thresh=10 softlockup_all_cpu_backtrace=1 rcupdate.rcu_cpu_stall_timeout=30"
+LOCKUP_RE='soft lockup - CPU|self-detected stall|detected stalls on CPUs|Kernel panic'
 esc() { printf '%s' "${1//,/,,}"; } # QEMU option values double their commas
 accel=tcg
 ((CPUS > 1)) && accel=tcg,thread=multi
@@ -187,7 +196,7 @@ cat "$RUN/err.fifo" >&2 &
 CATPID=$!
 qemu-system-x86_64 -accel "$accel" -M q35 -cpu max,+svm,+npt -smp "$CPUS" -m "$MEM" \
 	-nodefaults -no-user-config -display none -no-reboot \
-	-kernel "$L1_KERNEL" -initrd "$INITRD" -append "console=ttyS0 panic=-1 quiet" \
+	-kernel "$L1_KERNEL" -initrd "$INITRD" -append "$L1_CMDLINE" \
 	-chardev "file,id=con,path=$(esc "$RUN/console.log")" -serial chardev:con \
 	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$(esc "$REPO"),mount_tag=repo,security_model=none,multidevs=remap" \
@@ -200,6 +209,7 @@ QPID=$!
 
 elapsed() { echo "$EPOCHREALTIME $t0" | awk '{printf "%.1f", $1 - $2}'; }
 booted=0
+polls=0
 while kill -0 "$QPID" 2>/dev/null; do
 	if ((!booted)) && grep -q '^pmx-l1: up' "$RUN/console.log" 2>/dev/null; then
 		booted=1
@@ -209,6 +219,10 @@ while kill -0 "$QPID" 2>/dev/null; do
 		die "L1 did not boot within $BOOT_TIMEOUT s (console: $NDIR/last-console.log)"
 	fi
 	((SECONDS < TIMEOUT)) || die "timed out after $TIMEOUT s (NESTED_TIMEOUT)" 124
+	if ((++polls % 10 == 0)) && lockup=$(grep -aEm1 "$LOCKUP_RE" "$RUN/console.log" 2>/dev/null); then
+		sleep 2 # let the stack trace reach the console log
+		die "L1's kernel locked up: ${lockup} (console: ${NESTED_CONSOLE_LOG:-$NDIR/last-console.log})" 123
+	fi
 	sleep 0.2
 done
 qrc=0

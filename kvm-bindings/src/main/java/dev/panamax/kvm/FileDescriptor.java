@@ -19,22 +19,29 @@ class FileDescriptor implements AutoCloseable {
         this.fd = fd;
     }
 
-    /** The raw descriptor number. */
+    /**
+     * The raw descriptor number, for a call about to use it.
+     *
+     * @throws IllegalStateException once closed: the number may already name another file
+     */
     public int fd() {
+        if (closed.get()) {
+            throw new IllegalStateException(getClass().getSimpleName() + " (fd " + fd + ") used after close");
+        }
         return fd;
     }
 
     final int ioctl(String name, long request, long arg) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Libc.allocateCaptureState(arena);
-            return Syscall.check("ioctl(" + name + ")", Libc.ioctl(state, fd, request, arg), state);
+            return Syscall.check("ioctl(" + name + ")", Libc.ioctl(state, fd(), request, arg), state);
         }
     }
 
     final int ioctl(String name, long request, MemorySegment arg) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Libc.allocateCaptureState(arena);
-            return Syscall.check("ioctl(" + name + ")", Libc.ioctl(state, fd, request, arg), state);
+            return Syscall.check("ioctl(" + name + ")", Libc.ioctl(state, fd(), request, arg), state);
         }
     }
 

@@ -6,33 +6,19 @@ import dev.panamax.kvm.sys.kvm_h;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static dev.panamax.kvm.sys.Errno.E2BIG;
 
 /** The system handle, {@code /dev/kvm}: capabilities, supported CPUID, and VM creation. */
 public final class Kvm extends FileDescriptor {
-    /** Where the KVM device lives on Linux. */
-    public static final String DEVICE = "/dev/kvm";
-
-    /**
-     * Whether this host's KVM is PVM, a software KVM (module kvm_pvm) that runs guest ring 3
-     * natively but emulates ring 0 without int3, cmpxchg16b or xsave: hand-made guests run,
-     * an unmodified Linux kernel cannot boot.
-     */
-    public static boolean hostIsPvm() {
-        return Files.exists(Path.of("/sys/module/kvm_pvm"));
-    }
-
     private Kvm(int fd) {
         super(fd);
     }
 
-    /** Opens {@link #DEVICE} and checks that it speaks API version 12. */
+    /** Opens this process's KVM device ({@link KvmHost#configuredDevice()}) and checks that it speaks API version 12. */
     public static Kvm open() {
-        return open(DEVICE);
+        return open(KvmHost.configuredDevice().toString());
     }
 
     /** Opens the KVM device at {@code path} and checks that it speaks API version 12. */

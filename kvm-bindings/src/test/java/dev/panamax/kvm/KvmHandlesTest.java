@@ -1,5 +1,6 @@
 package dev.panamax.kvm;
 
+import dev.panamax.kvm.testing.RequiresKvm;
 import dev.panamax.kvm.sys.SyscallException;
 import dev.panamax.kvm.sys.kvm_h;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The handles against this host's real /dev/kvm. */
+@RequiresKvm
 class KvmHandlesTest {
     @Test
     void systemHandleAnswersVersionCapabilitiesAndCpuid() {

@@ -1,18 +1,22 @@
 package dev.panamax.launcher;
 
 import dev.panamax.kvm.Kvm;
+import dev.panamax.kvm.KvmHost;
 import dev.panamax.kvm.sys.kvm_h;
 
 import java.io.PrintStream;
 
-/** What this host's KVM is and can do, for {@code panamax --probe} and for error messages. */
+/** {@code panamax --probe}: what this host's KVM is and can do, in one block whatever the answer. */
 final class HostProbe {
     private HostProbe() {}
 
-    static void print(PrintStream out) {
-        try (Kvm kvm = Kvm.open()) {
-            out.println("kvm: " + Kvm.DEVICE + ", API version " + kvm.apiVersion()
-                    + (Kvm.hostIsPvm() ? ", PVM (software KVM: cannot boot an unmodified Linux kernel)" : ", hardware-assisted"));
+    static void print(KvmHost host, PrintStream out) {
+        out.println("kvm: " + host.describe());
+        out.println("boots Linux: " + (host.canBootLinux() ? "yes" : "no; " + host.remedy()));
+        if (!host.canRunGuests()) {
+            return;
+        }
+        try (Kvm kvm = Kvm.open(host.device().toString())) {
             out.println("kvm_run size: " + kvm.vcpuMmapSize() + " bytes");
             out.println("max vCPUs: " + kvm.checkExtension(kvm_h.KVM_CAP_MAX_VCPUS)
                     + ", memory slots: " + kvm.checkExtension(kvm_h.KVM_CAP_NR_MEMSLOTS));

@@ -1,5 +1,8 @@
 package dev.panamax.launcher;
 
+import dev.panamax.kvm.KvmHost;
+import dev.panamax.kvm.KvmUnavailableException;
+import dev.panamax.kvm.sys.SyscallException;
 import dev.panamax.launcher.config.ConfigException;
 import dev.panamax.launcher.config.ConfigFile;
 import dev.panamax.launcher.config.QuickFlags;
@@ -7,7 +10,6 @@ import dev.panamax.vcpu.StopReason;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.DeviceException;
 import dev.panamax.vmm.MicroVm;
-import dev.panamax.vmm.UnsupportedHostException;
 import dev.panamax.vmm.VmConfig;
 import dev.panamax.vmm.boot.BootException;
 import dev.panamax.vmm.boot.BootProtocol;
@@ -62,8 +64,12 @@ public final class Main {
             description = "How to enter the kernel: the Linux 64-bit boot protocol (default) or PVH (ELF vmlinux).")
     String bootProtocol;
 
-    @Option(names = "--probe", description = "Print what this host's KVM is and can do, then exit.")
+    @Option(names = "--probe", description = "Print what this host's KVM is and can do, then exit 0.")
     boolean probe;
+
+    @Option(names = "--kvm-device", paramLabel = "PATH",
+            description = "The KVM device (default: $PANAMAX_KVM_DEVICE, else /dev/kvm).")
+    Path kvmDevice = KvmHost.configuredDevice();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -102,7 +108,11 @@ public final class Main {
 
     private int call() {
         if (probe) {
-            HostProbe.print(out);
+            try {
+                HostProbe.print(KvmHost.probe(kvmDevice), out);
+            } catch (SyscallException e) { // a device that opened but failed a capability query
+                err.println("panamax: " + e.getMessage());
+            }
             return EXIT_OK;
         }
         VmConfig config;
@@ -115,7 +125,8 @@ public final class Main {
             return boot(config);
         } catch (BootException | DeviceException e) {
             return usageError(e.getMessage());
-        } catch (UnsupportedHostException e) {
+        } catch (KvmUnavailableException | SyscallException e) {
+            // the host, not the input: one line naming the reason (and, from KvmHost, what to do)
             err.println("panamax: " + e.getMessage());
             return EXIT_FAILURE;
         }
@@ -144,7 +155,7 @@ public final class Main {
     }
 
     private int boot(VmConfig config) {
-        try (MicroVm vm = MicroVm.start(config, new Console(Optional.of(in), out))) {
+        try (MicroVm vm = MicroVm.start(config, new Console(Optional.of(in), out), kvmDevice)) {
             StopReason reason = vm.awaitStop();
             out.flush();
             err.println("panamax: " + reason.describe());

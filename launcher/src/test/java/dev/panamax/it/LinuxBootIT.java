@@ -1,5 +1,6 @@
 package dev.panamax.it;
 
+import dev.panamax.kvm.testing.BootsLinux;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.MicroVm;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and checks what the guest does. Runs where /dev/kvm is hardware-assisted: directly on a
  * VT-x/AMD-V host, inside the nested test host on a PVM host (see NestedHostIT).
  */
+@BootsLinux
 class LinuxBootIT {
     private static final String MARKER = GuestSession.MARKER;
     private static final Duration BOOT = GuestSession.TIMEOUT;

@@ -1,5 +1,6 @@
 package dev.panamax.it;
 
+import dev.panamax.kvm.testing.BootsLinux;
 import dev.panamax.kvm.Kvm;
 import dev.panamax.kvm.sys.kvm_h;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The host the Linux-boot tests run on has hardware-assisted KVM (inside the nested test host:
  * SVM), and the reference scenario, QEMU's microvm booting the same tiny guest, reaches init.
  */
+@BootsLinux
 class NestedHostKvmIT {
     @Test
     void devKvmIsBackedByHardwareVirtualization() throws Exception {

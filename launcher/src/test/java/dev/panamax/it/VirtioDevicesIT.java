@@ -1,5 +1,6 @@
 package dev.panamax.it;
 
+import dev.panamax.kvm.testing.BootsLinux;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static dev.panamax.it.GuestSession.drive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** virtio-blk and virtio-rng as the real guest kernel sees them. */
+@BootsLinux
 class VirtioDevicesIT {
     @TempDir
     Path tmp;

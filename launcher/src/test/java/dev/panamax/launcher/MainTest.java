@@ -1,7 +1,7 @@
 package dev.panamax.launcher;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
+import dev.panamax.kvm.KvmHost;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -125,17 +125,55 @@ class MainTest {
         assertThat(r.err()).startsWith("panamax: kernel image " + real).hasLineCount(1);
     }
 
-    static boolean pvmHost() {
-        return dev.panamax.kvm.Kvm.hostIsPvm();
+    @Test
+    void probeAnswersInOneBlockAndExitsZeroWhereThereIsNoKvmDevice() {
+        Result r = run("--probe", "--kvm-device", "/dev/no-such-kvm");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).hasLineCount(2)
+                .startsWith("kvm: /dev/no-such-kvm: no KVM device (ENOENT, ")
+                .contains("boots Linux: no; run on a host with VT-x/AMD-V KVM, or inside the nested test host");
+        assertThat(r.err()).isEmpty();
     }
 
     @Test
-    @EnabledIf("pvmHost")
-    void aPvmHostSaysWhyItCannotBootLinux() {
+    void probeSaysWhatThisHostsKvmIs() {
+        KvmHost host = KvmHost.probe();
+        Result r = run("--probe");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).startsWith("kvm: " + host.describe() + System.lineSeparator());
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void bootingWithoutAKvmDeviceIsOneLineAndExitOne() {
+        Path real = Path.of("..", "build", "guest", "vmlinux").toAbsolutePath().normalize();
+        Result r = run("--kernel", real.toString(), "--kvm-device", "/dev/no-such-kvm");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).hasLineCount(1).startsWith("panamax: cannot boot Linux: /dev/no-such-kvm: no KVM device")
+                .contains("nested test host");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void bootingOnSomethingThatIsNotKvmIsOneLineAndExitOne() {
+        Path real = Path.of("..", "build", "guest", "bzImage").toAbsolutePath().normalize();
+        Result r = run("--kernel", real.toString(), "--kvm-device", "/dev/null");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).hasLineCount(1).startsWith("panamax: cannot boot Linux: /dev/null: not a KVM device");
+    }
+
+    @Test
+    void whereThisHostCannotBootLinuxTheLauncherSaysWhyInOneLine() {
+        KvmHost host = KvmHost.probe();
+        if (host.canBootLinux()) { // the probe says so; the Linux-boot tests show it
+            assertThat(run("--probe").out()).contains("boots Linux: yes");
+            return;
+        }
         Path real = Path.of("..", "build", "guest", "vmlinux").toAbsolutePath().normalize();
         Result r = run("--kernel", real.toString());
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.err()).contains("PVM").contains("an unmodified Linux kernel cannot boot").hasLineCount(1);
+        assertThat(r.err()).isEqualTo("panamax: cannot boot Linux: " + host.describe() + "; " + host.remedy()
+                + System.lineSeparator());
     }
 
     @Test

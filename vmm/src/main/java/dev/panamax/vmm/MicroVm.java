@@ -3,6 +3,8 @@ package dev.panamax.vmm;
 import dev.panamax.kvm.CpuidEntry;
 import dev.panamax.kvm.EventFd;
 import dev.panamax.kvm.Kvm;
+import dev.panamax.kvm.KvmHost;
+import dev.panamax.kvm.KvmUnavailableException;
 import dev.panamax.kvm.VcpuFd;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.kvm.sys.kvm_h;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,6 +53,8 @@ public final class MicroVm implements AutoCloseable {
     private static final Duration SERIAL_PATIENCE = Duration.ofMillis(100);
     /** Three pages KVM needs for real-mode emulation on Intel, placed in the MMIO gap. */
     private static final long TSS_ADDRESS = 0xfffb_d000L;
+    /** How often console input is looked for: well under what a typist notices. */
+    private static final Duration INPUT_POLL = Duration.ofMillis(10);
 
     private final Deque<AutoCloseable> resources;
     private final List<VcpuLoop> loops = new ArrayList<>();
@@ -59,19 +64,26 @@ public final class MicroVm implements AutoCloseable {
 
     private EventLoop eventLoop;
     private Serial8250 serial;
+    /** Copies console input into the UART; interrupted and joined by {@link #stopAndJoin()}. */
+    private Thread inputThread;
 
     private MicroVm(Deque<AutoCloseable> resources, GuestMemory memory) {
         this.resources = resources;
         this.memory = memory;
     }
 
+    /** Builds the VM on this process's KVM device ({@link KvmHost#configuredDevice()}) and starts its vCPUs. */
+    public static MicroVm start(VmConfig config, Console console) {
+        return start(config, console, KvmHost.configuredDevice());
+    }
+
     /**
-     * Builds the VM and starts its vCPUs.
+     * Builds the VM on the KVM device at {@code kvmDevice} and starts its vCPUs.
      *
      * @throws dev.panamax.vmm.boot.BootException for a kernel, initrd or command line that cannot boot
-     * @throws UnsupportedHostException when this host's KVM cannot boot Linux
+     * @throws KvmUnavailableException when that device cannot boot Linux (missing, PVM, not openable)
      */
-    public static MicroVm start(VmConfig config, Console console) {
+    public static MicroVm start(VmConfig config, Console console, Path kvmDevice) {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
             // load first: a bad kernel or initrd is reported as such on any host
@@ -82,8 +94,8 @@ public final class MicroVm implements AutoCloseable {
             VmConfig.BootSource boot = config.boot();
             BootPlan plan = LinuxLoader.load(memory, map, boot.kernelImage(), boot.initrd(),
                     boot.bootArgs() + virtio.kernelArgs(), machine.vcpuCount(), boot.protocol());
-            requireLinuxCapableKvm();
-            Kvm kvm = own(resources, Kvm.open());
+            KvmHost.probe(kvmDevice).requireLinuxBoot();
+            Kvm kvm = own(resources, Kvm.open(kvmDevice.toString()));
 
             VmFd vm = own(resources, kvm.createVm());
             vm.setTssAddress(TSS_ADDRESS);
@@ -117,7 +129,7 @@ public final class MicroVm implements AutoCloseable {
                 }
                 microVm.loops.add(new VcpuLoop(vcpu, buses, microVm::stopWith));
             }
-            console.input().ifPresent(in -> microVm.startInput(in, serial));
+            console.input().ifPresent(in -> microVm.inputThread = microVm.startInput(in, serial));
             microVm.threads.add(microVm.startSerialWatchdog(serial));
             for (VcpuLoop loop : microVm.loops) {
                 microVm.threads.add(loop.start());
@@ -126,14 +138,6 @@ public final class MicroVm implements AutoCloseable {
         } catch (RuntimeException e) {
             closeAll(resources, e);
             throw e;
-        }
-    }
-
-    private static void requireLinuxCapableKvm() {
-        if (Kvm.hostIsPvm()) {
-            throw new UnsupportedHostException("this host's /dev/kvm is PVM, a software KVM whose ring-0 emulator lacks "
-                    + "int3, cmpxchg16b and xsave, so an unmodified Linux kernel cannot boot on it; run on a VT-x/AMD-V "
-                    + "host or inside scripts/nested-host.sh");
         }
     }
 
@@ -146,15 +150,29 @@ public final class MicroVm implements AutoCloseable {
                 plan.idt().base(), plan.idt().limit());
     }
 
-    private void startInput(InputStream in, Serial8250 serial) {
-        Thread.ofPlatform().name("serial-in").daemon().start(() -> {
+    /**
+     * Copies console input into the UART until the VM stops. It polls {@code available()} rather
+     * than blocking in {@code read()}, so that {@link #close()} can stop and join it before the
+     * UART's eventfd is closed (a blocked read cannot be interrupted).
+     */
+    private Thread startInput(InputStream in, Serial8250 serial) {
+        return Thread.ofPlatform().name("serial-in").daemon().start(() -> {
             byte[] buffer = new byte[64];
             try {
-                for (int n; !stopped.isDone() && (n = in.read(buffer)) > 0; ) {
+                while (!stopped.isDone()) {
+                    int ready = in.available();
+                    if (ready <= 0) {
+                        Thread.sleep(INPUT_POLL);
+                        continue;
+                    }
+                    int n = in.read(buffer, 0, Math.min(ready, buffer.length));
+                    if (n < 0) {
+                        return;
+                    }
                     serial.receive(buffer, 0, n);
                 }
             } catch (IOException | InterruptedException e) {
-                // console input ended; the guest keeps running without it
+                // console input ended, or the VM is closing; the guest keeps running without it
             }
         });
     }
@@ -203,6 +221,10 @@ public final class MicroVm implements AutoCloseable {
 
     private void stopAndJoin() throws InterruptedException {
         stop();
+        if (inputThread != null) {
+            inputThread.interrupt(); // it may be waiting for room in the UART's FIFO
+            inputThread.join();
+        }
         for (Thread t : threads) {
             t.join();
         }

@@ -1,7 +1,8 @@
-package dev.panamax.memory;
+package dev.panamax.vcpu;
 
 import dev.panamax.kvm.Kvm;
 import dev.panamax.kvm.VcpuFd;
+import dev.panamax.memory.GuestMemory;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.kvm.sys.kvm_regs;
 import dev.panamax.kvm.sys.kvm_segment;

@@ -1,5 +1,6 @@
-package dev.panamax.memory;
+package dev.panamax.vcpu;
 
+import dev.panamax.kvm.testing.RequiresKvm;
 import dev.panamax.kvm.VmExit;
 import dev.panamax.kvm.sys.kvm_segment;
 import dev.panamax.kvm.sys.kvm_sregs;
@@ -14,6 +15,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hand-made guests on this host's real /dev/kvm: they run, and their exits carry what they did. */
+@RequiresKvm
 class KvmGuestTest {
     private static final int COM1 = 0x3f8;
     private static final int MAX_EXITS = 10_000;

@@ -1,4 +1,4 @@
-package dev.panamax.memory;
+package dev.panamax.vcpu;
 
 import java.io.ByteArrayOutputStream;
 

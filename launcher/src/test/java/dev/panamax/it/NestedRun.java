@@ -1,0 +1,196 @@
+package dev.panamax.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * One run of the JUnit console launcher inside a fresh nested test host, watched from outside:
+ * ended when it prints nothing for {@link #SILENCE} or passes the phase's deadline. What it
+ * planned and finished comes from the progress log the inner run writes as it goes
+ * ({@code dev.panamax.kvm.testing.ProgressLog}), so a run cut short still says what it did.
+ *
+ * @param label    the run's name, also its folder under build/nested-it-reports
+ * @param planned  unique id to display name, for every test the run planned
+ * @param finished unique id to outcome, for every test it finished
+ * @param exitCode the nested-host script's status (the inner JUnit's, or 123 lockup, 124 timeout, 125 L1 died)
+ * @param ending   how the run ended, in words
+ */
+record NestedRun(String label, Map<String, String> planned, Map<String, Outcome> finished, int exitCode,
+                 boolean endedAbnormally, String ending) {
+    /**
+     * A nested host that prints nothing for this long is stuck: the inner tests print a line as
+     * each starts and ends, and a single test is limited to {@link #TEST_TIMEOUT} inside.
+     */
+    static final Duration SILENCE = Duration.ofMinutes(5);
+    /** The inner per-test limit: a boot, and one more after a boot hang, fit well inside it. */
+    static final Duration TEST_TIMEOUT = Duration.ofMinutes(4);
+    private static final int TAIL_LINES = 30;
+
+    /** A test's result: JUnit's status name and the first line of its problem (empty when it passed). */
+    record Outcome(String status, String problem) {
+        boolean passed() {
+            return status.equals("SUCCESSFUL");
+        }
+    }
+
+    /** The console launcher's selection of every test tagged with one of {@code tags}, or of one class. */
+    static List<String> byTags(List<String> tags, String onlyClass) {
+        List<String> select = new ArrayList<>(onlyClass == null ? List.of("--select-package", "dev.panamax")
+                : List.of("--select-class", "dev.panamax.it." + onlyClass));
+        tags.forEach(t -> select.addAll(List.of("--include-tag", t)));
+        return select;
+    }
+
+    /** The console launcher's selection of exactly these tests. */
+    static List<String> byIds(List<String> uniqueIds) {
+        List<String> select = new ArrayList<>();
+        uniqueIds.forEach(id -> select.addAll(List.of("--select-unique-id", id)));
+        return select;
+    }
+
+    /** Boots a nested host, runs the selected tests in it, and returns once it is gone. */
+    static NestedRun start(String label, List<String> select, Instant deadline) throws Exception {
+        Path repo = TestHost.repo();
+        Path module = Path.of("").toAbsolutePath();
+        Path reports = NestedHostIT.reportsDir().resolve(label);
+        deleteRecursively(reports);
+        Files.createDirectories(reports);
+        Path progress = reports.resolve("progress.tsv");
+        String classpath = String.join(":", module.resolve("target/test-classes").toString(),
+                module.resolve("target/classes").toString(),
+                Files.readString(module.resolve("target/it-classpath.txt")).strip());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // QEMU-TCG's young AVX and SHA emulation: UseAVX=0 ended one JIT crash there, and a second
+        // one was in the SHA-256 intrinsic (C1-compiled SHA2.implCompress), hence -UseSHA
+        List<String> command = new ArrayList<>(List.of(repo.resolve("scripts/nested-host.sh").toString(), java,
+                "-XX:UseAVX=0", "-XX:-UseSHA", "-XX:ErrorFile=" + reports.resolve("hs_err_pid%p.log"),
+                "-D" + NestedHostIT.progressProperty() + "=" + progress,
+                "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+                "org.junit.platform.console.ConsoleLauncher", "execute"));
+        command.addAll(select);
+        command.addAll(List.of("--include-classname", ".*", "--exclude-classname", ".*NestedHostIT",
+                "--config=junit.jupiter.execution.timeout.testable.method.default=" + TEST_TIMEOUT.toSeconds() + " s",
+                "--reports-dir", reports.toString(), "--details", "summary", "--disable-banner"));
+
+        Duration limit = Duration.between(Instant.now(), deadline);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(module.toFile()).redirectErrorStream(true);
+        builder.environment().put("NESTED_TIMEOUT", Long.toString(Math.max(60, limit.toSeconds())));
+        builder.environment().put("NESTED_CONSOLE_LOG", reports.resolve("l1-console.log").toString());
+        System.out.println("[nested] " + label + ": starting a nested host (" + select.size() / 2 + " selectors)");
+        Process p = builder.start();
+        p.getOutputStream().close();
+        Deque<String> tail = new ArrayDeque<>();
+        AtomicLong lastOutput = new AtomicLong(System.nanoTime());
+        Thread reader = Thread.ofPlatform().name("nested-output-" + label).daemon().start(() -> copyOutput(p, tail, lastOutput));
+        String killed = null;
+        while (!p.waitFor(1, TimeUnit.SECONDS)) {
+            Duration silent = Duration.ofNanos(System.nanoTime() - lastOutput.get());
+            if (silent.compareTo(SILENCE) > 0) {
+                killed = "printed nothing for " + silent.toSeconds() + " s: ended as stuck";
+            } else if (Instant.now().isAfter(deadline.plusSeconds(30))) {
+                killed = "ran past the nested phase's deadline";
+            }
+            if (killed != null) {
+                System.out.println("[nested] " + label + " " + killed);
+                p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor();
+                break;
+            }
+        }
+        reader.join(5_000);
+        int rc = p.exitValue();
+        boolean crashed = hasHsErr(reports);
+        boolean abnormal = killed != null || crashed || (rc != 0 && rc != 1);
+        String ending = killed != null ? killed
+                : crashed ? "the JVM inside crashed (hs_err in " + reports + ")"
+                : switch (rc) {
+                    case 0 -> "every test passed";
+                    case 1 -> "some tests failed";
+                    case 123 -> "the nested kernel reported a lockup (console: " + reports.resolve("l1-console.log") + ")";
+                    case 124 -> "timed out";
+                    case 125 -> "the nested host failed to boot or died (console: " + reports.resolve("l1-console.log") + ")";
+                    default -> "exit code " + rc;
+                };
+        if (abnormal) {
+            System.out.println("[nested] " + label + " ended abnormally: " + ending + "; its last lines:\n"
+                    + String.join("\n", tail));
+        }
+        Map<String, String> planned = new LinkedHashMap<>();
+        Map<String, Outcome> finished = new LinkedHashMap<>();
+        readProgress(progress, planned, finished);
+        return new NestedRun(label, planned, finished, rc, abnormal, ending);
+    }
+
+    private static void copyOutput(Process p, Deque<String> tail, AtomicLong lastOutput) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                lastOutput.set(System.nanoTime());
+                System.out.println("[nested] " + line);
+                synchronized (tail) {
+                    tail.addLast(line);
+                    if (tail.size() > TAIL_LINES) {
+                        tail.removeFirst();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the process was killed; what it printed so far is kept
+        }
+    }
+
+    private static void readProgress(Path progress, Map<String, String> planned, Map<String, Outcome> finished)
+            throws IOException {
+        if (!Files.exists(progress)) {
+            return;
+        }
+        for (String line : Files.readAllLines(progress, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t", 4);
+            if (f.length < 3) {
+                continue; // a line cut short by the host's death
+            }
+            if (f[0].equals("planned")) {
+                planned.put(f[1], f[2]);
+            } else if (f.length == 4) {
+                finished.put(f[1], new Outcome(f[0], f[3]));
+            }
+        }
+    }
+
+    private static boolean hasHsErr(Path reports) throws IOException {
+        try (Stream<Path> s = Files.list(reports)) {
+            return s.anyMatch(f -> f.getFileName().toString().startsWith("hs_err_pid"));
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted((a, b) -> b.compareTo(a)).forEach(f -> {
+                try {
+                    Files.delete(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
