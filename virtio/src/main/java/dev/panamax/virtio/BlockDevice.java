@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * virtio-blk (virtio 1.x, "Block Device") over a raw image file: one request queue; reads,
@@ -62,6 +63,8 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
 
     private final Path path;
     private final FileChannel file;
+    /** fsyncs done for the guest's flushes (Firecracker's block flush_count). */
+    private final LongAdder fsyncs = new LongAdder();
     private final boolean readOnly;
     private final long capacitySectors;
     private final byte[] serial;
@@ -179,6 +182,11 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
         file.close();
     }
 
+    /** How many flush requests reached the image file as an fsync. */
+    public long fsyncCount() {
+        return fsyncs.sum();
+    }
+
     /** Runs one request; returns the bytes written into the guest's buffers (data + status). */
     @Override
     int serve(DescriptorChain chain) {
@@ -221,8 +229,9 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
                             ? fail(chain, "write to a read-only disk")
                             : transfer(chain, sector, in, HEADER_SIZE, in.length(), true);
                     case T_FLUSH -> {
-                        if (!readOnly) {
+                        if (!readOnly) { // nothing of a read-only image can be dirty
                             file.force(true);
+                            fsyncs.increment();
                         }
                         status = S_OK;
                     }

@@ -127,11 +127,20 @@ class BlockDeviceTest {
     }
 
     @Test
-    void flushes() {
+    void aFlushOnAWritableDriveIsAnFsyncOfTheImage() {
         BlockClient c = start(false, 0);
+        assertThat(disk.fsyncCount()).isZero();
         BlockClient.Result r = c.run(BlockClient.T_FLUSH, 0, null, 0);
         assertThat(r.status()).isEqualTo(BlockDevice.S_OK);
         assertThat(r.usedLength()).isEqualTo(1);
+        assertThat(disk.fsyncCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aFlushOnAReadOnlyDriveSucceedsWithoutAnFsync() {
+        BlockClient c = start(true, 0);
+        assertThat(c.run(BlockClient.T_FLUSH, 0, null, 0).status()).isEqualTo(BlockDevice.S_OK);
+        assertThat(disk.fsyncCount()).isZero();
     }
 
     @Test

@@ -42,6 +42,13 @@ final class MockDriver implements AutoCloseable {
         this.device = new VirtioMmioDevice(memory, target, interrupts::incrementAndGet, notifications::add);
     }
 
+    /** A driver of {@code device}, a transport made elsewhere (with its own interrupt callback). */
+    MockDriver(GuestMemory memory, boolean ownsMemory, VirtioMmioDevice device) {
+        this.memory = memory;
+        this.ownsMemory = ownsMemory;
+        this.device = device;
+    }
+
     int reg(int offset) {
         return (int) device.read(offset, 4);
     }

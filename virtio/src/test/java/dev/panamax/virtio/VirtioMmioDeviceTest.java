@@ -184,8 +184,23 @@ class VirtioMmioDeviceTest {
         driver.device.write(MmioRegister.STATUS, 1, 1);
         driver.device.write(MmioRegister.STATUS, 8, 1);
         assertThat(driver.status()).isZero();
+        long[] before = registerFile();
         driver.device.write(0x5000, 4, 1);
-        driver.device.write(0xfff, 4, 1);
+        driver.device.write(0xfff, 4, 0xffff_ffffL);
+        driver.device.write(MmioRegister.CONFIG + 2, 8, -1L);
+        assertThat(registerFile()).as("writes outside the window or in bad sizes change nothing").isEqualTo(before);
+    }
+
+    /** Every 32-bit register and config byte as the driver reads them. */
+    private long[] registerFile() {
+        long[] values = new long[MmioRegister.CONFIG / 4 + 16];
+        for (int i = 0; i < MmioRegister.CONFIG / 4; i++) {
+            values[i] = driver.device.read(4L * i, 4);
+        }
+        for (int i = 0; i < 16; i++) {
+            values[MmioRegister.CONFIG / 4 + i] = driver.device.read(MmioRegister.CONFIG + i, 1);
+        }
+        return values;
     }
 
     @Test
@@ -247,12 +262,22 @@ class VirtioMmioDeviceTest {
     }
 
     @Test
-    void interruptCallbackFailureDoesNotEscape() {
-        try (MockDriver d = new MockDriver(new RecordingDevice(1, 16))) {
-            VirtioMmioDevice device = new VirtioMmioDevice(d.memory, new RecordingDevice(1, 16),
-                    () -> { throw new IllegalStateException("irqfd closed"); }, q -> {});
-            device.write(MmioRegister.STATUS, 4, DeviceStatus.ACKNOWLEDGE);
-            device.processQueue(0);
+    void interruptCallbackFailureDoesNotEscapeAndTheRequestStillCompletes() {
+        RecordingDevice device = new RecordingDevice(1, 16);
+        AtomicBoolean raised = new AtomicBoolean();
+        try (MockDriver d = new MockDriver(device)) {
+            VirtioMmioDevice failing = new VirtioMmioDevice(d.memory, device, () -> {
+                raised.set(true);
+                throw new IllegalStateException("irqfd closed");
+            }, q -> {});
+            MockDriver driverOfFailing = new MockDriver(d.memory, false, failing);
+            driverOfFailing.probe(MockDriver.VERSION_1, 1, 16);
+            driverOfFailing.queue(0).submit(List.of(Buf.out(0x8000, 1)));
+            failing.processQueue(0);
+            assertThat(raised).as("the interrupt was raised, and threw").isTrue();
+            assertThat(driverOfFailing.queue(0).usedIdx()).as("the request was completed").isEqualTo(1);
+            assertThat(driverOfFailing.reg(MmioRegister.INTERRUPT_STATUS)).isEqualTo(MmioRegister.INT_VRING);
+            assertThat(driverOfFailing.status() & DeviceStatus.DEVICE_NEEDS_RESET).isZero();
         }
     }
 
