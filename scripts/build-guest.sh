@@ -15,6 +15,8 @@ SRC_ROOT=$REPO/build/guest-src
 KCONFIG=$REPO/scripts/guest/kernel.config
 INIT=$REPO/scripts/guest/init
 SELF=$REPO/scripts/build-guest.sh
+# Objects a clean build of this config compiles (measured), for the progress line.
+DEFAULT_OBJECTS=1100
 PKGS=(linux-source-6.1 busybox-static e2fsprogs build-essential flex bison bc
 	libelf-dev libssl-dev cpio xz-utils)
 
@@ -59,7 +61,9 @@ KSRC=$SRC_ROOT/linux-source-6.1
 if [[ ! -f $KSRC/.pmx-src-version || $(cat "$KSRC/.pmx-src-version") != "$KSRC_VER" ]]; then
 	log "unpacking linux-source $KSRC_VER into $SRC_ROOT"
 	rm -rf "$KSRC"
-	tar -xf /usr/src/linux-source-6.1.tar.xz -C "$SRC_ROOT" || die "cannot unpack linux-source"
+	unpacked() { echo "$(du -sm "$SRC_ROOT" 2>/dev/null | cut -f1) MiB unpacked of about 1300"; }
+	run_with_progress build-guest unpacked tar -xf /usr/src/linux-source-6.1.tar.xz -C "$SRC_ROOT" \
+		|| die "cannot unpack linux-source"
 	echo "$KSRC_VER" >"$KSRC/.pmx-src-version"
 fi
 
@@ -85,7 +89,13 @@ done <"$KCONFIG"
 
 log "building bzImage with -j$(nproc) (log: $KLOG)"
 t0=$SECONDS
-kmake -j"$(nproc)" bzImage || { tail -n 30 "$KLOG" >&2; die "kernel build failed (see $KLOG)"; }
+# Progress: objects compiled so far against the count of the last full build (or a measured default).
+OBJ_TOTAL=$(cat "$SRC_ROOT/.objects-total" 2>/dev/null || echo "$DEFAULT_OBJECTS")
+compiled() { echo "kernel: $(grep -c '^  CC ' "$KLOG") of about $OBJ_TOTAL objects compiled"; }
+run_with_progress build-guest compiled kmake -j"$(nproc)" bzImage \
+	|| { tail -n 30 "$KLOG" >&2; die "kernel build failed (see $KLOG)"; }
+n=$(grep -c '^  CC ' "$KLOG" || true)
+if [[ ! -f $SRC_ROOT/.objects-total ]] || ((n > OBJ_TOTAL)); then echo "$n" >"$SRC_ROOT/.objects-total"; fi
 log "kernel built in $((SECONDS - t0)) s"
 
 # PVH boot needs the XEN_ELFNOTE_PHYS32_ENTRY note (type 0x12) in vmlinux.

@@ -61,7 +61,9 @@ if [[ -z $KDIR ]]; then
 	[[ -n $KPKG ]] || die "no linux-image-6.1.0-*-amd64 package found in apt"
 	echo "nested-host: fetching L1 kernel $KPKG" >&2
 	tmp=$(mktemp -d "$NDIR/dl.XXXXXX")
-	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$KPKG" >/dev/null 2>&1) \
+	downloaded() { echo "$(du -sm "$tmp" 2>/dev/null | cut -f1) MiB of $KPKG downloaded"; }
+	download() { apt-get download -qq -o APT::Sandbox::User=root "$KPKG" >/dev/null 2>&1; }
+	(cd "$tmp" && run_with_progress nested-host downloaded download) \
 		|| { rm -rf "$tmp"; die "apt-get download $KPKG failed"; }
 	KVER=${KPKG#linux-image-}
 	mkdir -p "$tmp/x/modules"

@@ -72,3 +72,23 @@ hardware_kvm() {
 }
 
 mvn_batch() { mvn -B -ntp -Dstyle.color=never "$@"; }
+
+# Runs CMD... and, while it runs, prints "LABEL: $(STATUS_FN) after N s" on stderr every 15 s on
+# a terminal, once a minute otherwise (CI logs), so that long steps are never silent.
+run_with_progress() { # LABEL STATUS_FN CMD...
+  local label=$1 status_fn=$2 every=60 pid t0=$SECONDS next rc=0
+  shift 2
+  [[ -t 2 ]] && every=15
+  next=$every
+  "$@" &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if ((SECONDS - t0 >= next)); then
+      echo "$label: $($status_fn) after $((SECONDS - t0)) s" >&2
+      next=$((next + every))
+    fi
+  done
+  wait "$pid" || rc=$?
+  return "$rc"
+}
