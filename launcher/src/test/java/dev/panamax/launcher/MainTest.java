@@ -1,6 +1,8 @@
 package dev.panamax.launcher;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import dev.panamax.kvm.KvmHost;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,22 +146,17 @@ class MainTest {
         assertThat(r.err()).isEmpty();
     }
 
-    @Test
-    void bootingWithoutAKvmDeviceIsOneLineAndExitOne() {
-        Path real = Path.of("..", "build", "guest", "vmlinux").toAbsolutePath().normalize();
-        Result r = run("--kernel", real.toString(), "--kvm-device", "/dev/no-such-kvm");
+    @ParameterizedTest
+    @CsvSource({
+        "vmlinux, /dev/no-such-kvm, '/dev/no-such-kvm: no KVM device (ENOENT, '",
+        "bzImage, /dev/null, '/dev/null: not a KVM device (ioctl(KVM_GET_API_VERSION) failed: ENOTTY'",
+        "vmlinux, /sys/devices/system/cpu/online, '/sys/devices/system/cpu/online: a KVM device this user may not open'"})
+    void bootingWhereKvmCannotBootLinuxIsOneLineAndExitOne(String kernel, String device, String reason) {
+        Path real = Path.of("..", "build", "guest", kernel).toAbsolutePath().normalize();
+        Result r = run("--kernel", real.toString(), "--kvm-device", device);
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.err()).hasLineCount(1).startsWith("panamax: cannot boot Linux: /dev/no-such-kvm: no KVM device")
-                .contains("nested test host");
+        assertThat(r.err()).hasLineCount(1).startsWith("panamax: cannot boot Linux: " + reason);
         assertThat(r.out()).isEmpty();
-    }
-
-    @Test
-    void bootingOnSomethingThatIsNotKvmIsOneLineAndExitOne() {
-        Path real = Path.of("..", "build", "guest", "bzImage").toAbsolutePath().normalize();
-        Result r = run("--kernel", real.toString(), "--kvm-device", "/dev/null");
-        assertThat(r.status()).isEqualTo(1);
-        assertThat(r.err()).hasLineCount(1).startsWith("panamax: cannot boot Linux: /dev/null: not a KVM device");
     }
 
     @Test
