@@ -9,7 +9,6 @@ import dev.panamax.kvm.VcpuFd;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.kvm.sys.kvm_h;
 import dev.panamax.memory.GuestMemory;
-import dev.panamax.vcpu.CpuBootState;
 import dev.panamax.vcpu.Cpuid;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vcpu.VcpuLoop;
@@ -119,13 +118,12 @@ public final class MicroVm implements AutoCloseable {
             PortIo buses = new PortIo(pio, mmio);
 
             List<CpuidEntry> supported = kvm.supportedCpuid();
-            CpuBootState bootState = cpuState(plan);
             for (int i = 0; i < machine.vcpuCount(); i++) {
                 VcpuFd vcpu = own(resources, vm.createVcpu(i));
                 VcpuSetup.configure(vcpu, Cpuid.forVcpu(supported, i, machine.vcpuCount(), machine.cpuidFeatureMask()),
                         true);
                 if (i == 0) {
-                    VcpuSetup.enter(vcpu, bootState); // the others wait for the kernel's INIT/SIPI
+                    VcpuSetup.enter(vcpu, plan.cpu()); // the others wait for the kernel's INIT/SIPI
                 }
                 microVm.loops.add(new VcpuLoop(vcpu, buses, microVm::stopWith));
             }
@@ -139,15 +137,6 @@ public final class MicroVm implements AutoCloseable {
             closeAll(resources, e);
             throw e;
         }
-    }
-
-    private static CpuBootState cpuState(BootPlan plan) {
-        long rsi = plan.bootInfoRegister() == BootPlan.BootInfoRegister.RSI ? plan.bootInfoAddress() : 0;
-        long rbx = plan.bootInfoRegister() == BootPlan.BootInfoRegister.RBX ? plan.bootInfoAddress() : 0;
-        return new CpuBootState(plan.entryPoint(), plan.stackPointer(), rsi, rbx, plan.control().cr0(),
-                plan.control().cr3(), plan.control().cr4(), plan.control().efer(), plan.code(),
-                plan.data(), plan.taskRegister(), plan.gdt().base(), plan.gdt().limit(),
-                plan.idt().base(), plan.idt().limit());
     }
 
     /**
