@@ -9,6 +9,7 @@ import dev.panamax.kvm.VcpuFd;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.kvm.sys.kvm_h;
 import dev.panamax.memory.GuestMemory;
+import dev.panamax.memory.GuestRegion;
 import dev.panamax.vcpu.Cpuid;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vcpu.VcpuLoop;
@@ -100,7 +101,7 @@ public final class MicroVm implements AutoCloseable {
             vm.setTssAddress(TSS_ADDRESS);
             vm.createIrqchip();
             vm.createPit2(kvm_h.KVM_PIT_SPEAKER_DUMMY);
-            memory.registerWith(vm);
+            registerMemory(vm, memory);
 
             MicroVm microVm = new MicroVm(resources, memory);
             EventFd serialIrq = own(resources, EventFd.create());
@@ -136,6 +137,18 @@ public final class MicroVm implements AutoCloseable {
         } catch (RuntimeException e) {
             closeAll(resources, e);
             throw e;
+        }
+    }
+
+    /**
+     * Gives the VM its RAM: region i becomes KVM memory slot i, in guest-physical order, writable
+     * and without dirty logging. The memory must outlive the VM (it is owned first, so closed last).
+     */
+    private static void registerMemory(VmFd vm, GuestMemory memory) {
+        List<GuestRegion> regions = memory.regions();
+        for (int slot = 0; slot < regions.size(); slot++) {
+            GuestRegion r = regions.get(slot);
+            vm.setUserMemoryRegion(slot, 0, r.guestAddress(), r.size(), r.hostAddress());
         }
     }
 
