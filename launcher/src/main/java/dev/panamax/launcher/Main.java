@@ -6,6 +6,7 @@ import dev.panamax.kvm.sys.SyscallException;
 import dev.panamax.launcher.config.ConfigException;
 import dev.panamax.launcher.config.ConfigFile;
 import dev.panamax.launcher.config.QuickFlags;
+import dev.panamax.memory.MappingException;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.DeviceException;
@@ -125,7 +126,7 @@ public final class Main {
             return boot(config);
         } catch (BootException | DeviceException e) {
             return usageError(e.getMessage());
-        } catch (KvmUnavailableException | SyscallException e) {
+        } catch (KvmUnavailableException | SyscallException | MappingException e) {
             // the host, not the input: one line naming the reason (and, from KvmHost, what to do)
             err.println("panamax: " + e.getMessage());
             return EXIT_FAILURE;

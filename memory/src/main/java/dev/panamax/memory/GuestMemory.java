@@ -1,9 +1,5 @@
 package dev.panamax.memory;
 
-import dev.panamax.kvm.VmFd;
-import dev.panamax.kvm.sys.Libc;
-import dev.panamax.kvm.sys.Syscall;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -19,6 +15,9 @@ import java.util.List;
  * whatever addresses a guest supplies. Regions are {@code MAP_NORESERVE}: the host commits a
  * page only when the guest or the VMM first touches it.
  *
+ * <p>Knows nothing of KVM: whoever builds the VM registers {@link #regions()} as its memory
+ * slots.
+ *
  * <p>Thread-safe for concurrent accesses (vCPUs and device threads share it); the mapping
  * lives until {@link #close()}.
  */
@@ -31,11 +30,13 @@ public final class GuestMemory implements AutoCloseable {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Arena arena;
+    private final List<Mapping> mappings;
     private final List<GuestRegion> regions;
 
-    private GuestMemory(Arena arena, List<GuestRegion> regions) {
+    private GuestMemory(Arena arena, List<Mapping> mappings) {
         this.arena = arena;
-        this.regions = regions;
+        this.mappings = mappings;
+        this.regions = mappings.stream().map(Mapping::region).toList();
     }
 
     /** A layout request: {@code size} bytes at guest-physical {@code guestAddress}. */
@@ -44,6 +45,8 @@ public final class GuestMemory implements AutoCloseable {
     /**
      * Maps anonymous, zeroed memory for each range. Ranges must be page-aligned, non-empty and
      * must not overlap.
+     *
+     * @throws MappingException if the host will not map that much memory
      */
     public static GuestMemory anonymous(List<Range> ranges) {
         List<Range> sorted = ranges.stream().sorted(Comparator.comparingLong(Range::guestAddress)).toList();
@@ -59,11 +62,11 @@ public final class GuestMemory implements AutoCloseable {
         }
         Arena arena = Arena.ofShared();
         try {
-            List<GuestRegion> regions = new ArrayList<>();
+            List<Mapping> mappings = new ArrayList<>();
             for (Range r : sorted) {
-                regions.add(new GuestRegion(r.guestAddress(), r.size(), map(arena, r.size())));
+                mappings.add(new Mapping(r.guestAddress(), map(arena, r.size())));
             }
-            return new GuestMemory(arena, List.copyOf(regions));
+            return new GuestMemory(arena, List.copyOf(mappings));
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -74,23 +77,16 @@ public final class GuestMemory implements AutoCloseable {
         return "[0x" + Long.toHexString(r.guestAddress()) + ", +0x" + Long.toHexString(r.size()) + ")";
     }
 
+    /** A fresh mapping of {@code size} bytes, unmapped when {@code arena} closes. */
     private static MemorySegment map(Arena arena, long size) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = Libc.allocateCaptureState(call);
-            long address = Syscall.check("mmap(guest RAM, " + size + " bytes)", Libc.mmap(state, 0, size,
-                    Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0),
-                    state);
-            return MemorySegment.ofAddress(address).reinterpret(size, arena, GuestMemory::unmap);
-        }
+        long address = Mmap.anonymous(size);
+        return MemorySegment.ofAddress(address).reinterpret(size, arena, mapping -> Mmap.unmap(address, size));
     }
 
-    private static void unmap(MemorySegment mapping) {
-        try (Arena call = Arena.ofConfined()) {
-            Libc.munmap(Libc.allocateCaptureState(call), mapping.address(), mapping.byteSize());
-        }
-    }
-
-    /** The regions, in ascending guest-physical order. */
+    /**
+     * The regions, in ascending guest-physical order: what they are and where they are mapped,
+     * for registering them with KVM; access still goes through this object.
+     */
     public List<GuestRegion> regions() {
         return regions;
     }
@@ -110,8 +106,7 @@ public final class GuestMemory implements AutoCloseable {
      * The slice must not outlive this object.
      */
     public MemorySegment slice(long address, long length) {
-        GuestRegion r = region(address, length);
-        return r.host().asSlice(address - r.guestAddress(), length);
+        return mapping(address, length).slice(address, length);
     }
 
     public byte readU8(long address) {
@@ -156,26 +151,18 @@ public final class GuestMemory implements AutoCloseable {
         return slice(address, length).toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /** Registers each region as a KVM memory slot, numbered from 0 in address order. */
-    public void registerWith(VmFd vm) {
-        for (int slot = 0; slot < regions.size(); slot++) {
-            GuestRegion r = regions.get(slot);
-            vm.setUserMemoryRegion(slot, 0, r.guestAddress(), r.size(), r.host().address());
-        }
-    }
-
-    private GuestRegion region(long address, long length) {
-        GuestRegion r = find(address, length);
-        if (r == null) {
+    private Mapping mapping(long address, long length) {
+        Mapping m = find(address, length);
+        if (m == null) {
             throw new GuestMemoryException(address, length);
         }
-        return r;
+        return m;
     }
 
-    private GuestRegion find(long address, long length) {
-        for (GuestRegion r : regions) {
-            if (r.contains(address, length)) {
-                return r;
+    private Mapping find(long address, long length) {
+        for (Mapping m : mappings) {
+            if (m.region().contains(address, length)) {
+                return m;
             }
         }
         return null;

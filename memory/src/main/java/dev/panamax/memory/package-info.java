@@ -1,7 +1,10 @@
 /**
- * Guest RAM, in the manner of rust-vmm's vm-memory: {@link dev.panamax.memory.GuestMemory}
- * maps host memory for each region, registers the regions as KVM memory slots, and is the
- * one gate for every guest-physical access, bounds-checked so a hostile guest address can
- * never make the VMM touch host memory outside guest RAM.
+ * Guest RAM, in the manner of rust-vmm's vm-memory: {@link dev.panamax.memory.GuestMemory} maps
+ * host memory for each region and is the one gate for every guest-physical access, bounds-checked
+ * so a hostile guest address can never make the VMM touch host memory outside guest RAM.
+ *
+ * <p>It knows nothing of KVM and depends on nothing but the JDK (its own mmap/munmap binding):
+ * it describes its regions ({@link dev.panamax.memory.GuestRegion}: guest-physical address, size,
+ * host address as a number) and whoever builds the VM registers them as memory slots.
  */
 package dev.panamax.memory;

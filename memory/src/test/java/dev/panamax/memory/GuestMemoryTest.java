@@ -17,6 +17,7 @@ class GuestMemoryTest {
     private static final long LOW_SIZE = 64 * 1024;
     private static final long HIGH = 0x1_0000_0000L;
     private static final long HIGH_SIZE = 16 * 1024;
+    private static final int ENOMEM = 12;
     private static GuestMemory memory;
 
     @BeforeContainer
@@ -37,9 +38,31 @@ class GuestMemoryTest {
     void regionsAreSortedAndZeroed() {
         try (GuestMemory m = layout()) {
             assertThat(m.regions()).extracting(GuestRegion::guestAddress).containsExactly(LOW, HIGH);
+            assertThat(m.regions()).extracting(GuestRegion::size).containsExactly(LOW_SIZE, HIGH_SIZE);
             assertThat(m.size()).isEqualTo(LOW_SIZE + HIGH_SIZE);
             assertThat(m.read(HIGH, 16)).containsOnly(0);
         }
+    }
+
+    @Test
+    void regionsTellWhereTheirBytesLiveOnTheHost() {
+        try (GuestMemory m = layout()) {
+            for (GuestRegion r : m.regions()) {
+                assertThat(m.slice(r.guestAddress(), r.size()).address()).isEqualTo(r.hostAddress());
+                assertThat(m.slice(r.end() - 8, 8).address()).isEqualTo(r.hostAddress() + r.size() - 8);
+            }
+        }
+    }
+
+    @Test
+    void mappingMoreThanTheHostHasFailsNamingTheCallAndErrno() {
+        // far beyond any x86_64 user address space, even with MAP_NORESERVE
+        assertThatThrownBy(() -> GuestMemory.anonymous(List.of(new GuestMemory.Range(0, 1L << 60))))
+                .isInstanceOfSatisfying(MappingException.class, e -> {
+                    assertThat(e.call()).startsWith("mmap(");
+                    assertThat(e.errno()).isEqualTo(ENOMEM);
+                    assertThat(e).hasMessage("mmap(" + (1L << 60) + " bytes of guest RAM) failed: errno 12");
+                });
     }
 
     @Test

@@ -21,7 +21,6 @@ public final class VcpuSetup {
 
     private static final short FPU_CONTROL_DEFAULT = 0x37f;
     private static final int MXCSR_DEFAULT = 0x1f80;
-    private static final long RFLAGS_RESERVED_BIT = 0x2;
     private static final int APIC_LVT0 = 0x350;
     private static final int APIC_LVT1 = 0x360;
     private static final int APIC_DELIVERY_MODE_MASK = 0x700;
@@ -55,7 +54,10 @@ public final class VcpuSetup {
         lapic.set(JAVA_INT, register, (value & ~APIC_DELIVERY_MODE_MASK) | (mode << 8));
     }
 
-    /** Loads the boot register state: segments, descriptor tables, control registers, RIP/RSP and the boot-info register. */
+    /**
+     * Loads the boot register state exactly as {@code state} gives it (see {@link CpuBootState}):
+     * segments, descriptor tables, control registers, RIP/RSP/RFLAGS and the boot-info register.
+     */
     public static void enter(VcpuFd vcpu, CpuBootState state) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sregs = kvm_sregs.allocate(arena);
@@ -66,21 +68,23 @@ public final class VcpuSetup {
                 load(s, state.data());
             }
             load(kvm_sregs.tr(sregs), state.taskRegister());
-            table(kvm_sregs.gdt(sregs), state.gdtBase(), state.gdtLimit());
-            table(kvm_sregs.idt(sregs), state.idtBase(), state.idtLimit());
-            kvm_sregs.cr0(sregs, state.cr0());
-            kvm_sregs.cr3(sregs, state.cr3());
-            kvm_sregs.cr4(sregs, state.cr4());
-            kvm_sregs.efer(sregs, state.efer());
+            table(kvm_sregs.gdt(sregs), state.gdt());
+            table(kvm_sregs.idt(sregs), state.idt());
+            kvm_sregs.cr0(sregs, state.control().cr0());
+            kvm_sregs.cr3(sregs, state.control().cr3());
+            kvm_sregs.cr4(sregs, state.control().cr4());
+            kvm_sregs.efer(sregs, state.control().efer());
             vcpu.setSregs(sregs);
 
-            MemorySegment regs = kvm_regs.allocate(arena);
-            kvm_regs.rflags(regs, RFLAGS_RESERVED_BIT);
-            kvm_regs.rip(regs, state.rip());
-            kvm_regs.rsp(regs, state.rsp());
-            kvm_regs.rbp(regs, state.rsp());
-            kvm_regs.rsi(regs, state.rsi());
-            kvm_regs.rbx(regs, state.rbx());
+            MemorySegment regs = kvm_regs.allocate(arena); // zeroed: every general register not set here is 0
+            kvm_regs.rflags(regs, state.rflags());
+            kvm_regs.rip(regs, state.entryPoint());
+            kvm_regs.rsp(regs, state.stackPointer());
+            kvm_regs.rbp(regs, state.stackPointer());
+            switch (state.bootInfoRegister()) {
+                case RSI -> kvm_regs.rsi(regs, state.bootInfoAddress());
+                case RBX -> kvm_regs.rbx(regs, state.bootInfoAddress());
+            }
             vcpu.setRegs(regs);
         }
     }
@@ -100,9 +104,9 @@ public final class VcpuSetup {
         kvm_segment.unusable(s, flag(!v.present()));
     }
 
-    private static void table(MemorySegment t, long base, int limit) {
-        kvm_dtable.base(t, base);
-        kvm_dtable.limit(t, (short) limit);
+    private static void table(MemorySegment t, CpuBootState.DescriptorTable table) {
+        kvm_dtable.base(t, table.base());
+        kvm_dtable.limit(t, (short) table.limit());
     }
 
     private static byte flag(boolean b) {

@@ -3,6 +3,7 @@ package dev.panamax.vcpu;
 import dev.panamax.kvm.Kvm;
 import dev.panamax.kvm.VcpuFd;
 import dev.panamax.memory.GuestMemory;
+import dev.panamax.memory.GuestRegion;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.kvm.sys.kvm_regs;
 import dev.panamax.kvm.sys.kvm_segment;
@@ -40,7 +41,8 @@ final class LongModeGuest implements AutoCloseable {
         kvm = Kvm.open();
         vm = kvm.createVm();
         memory = GuestMemory.anonymous(List.of(new GuestMemory.Range(0, RAM)));
-        memory.registerWith(vm);
+        GuestRegion ram = memory.regions().getFirst();
+        vm.setUserMemoryRegion(0, 0, ram.guestAddress(), ram.size(), ram.hostAddress());
         writeGdt();
         writePageTables();
         memory.write(CODE, code);

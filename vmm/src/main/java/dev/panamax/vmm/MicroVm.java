@@ -9,7 +9,7 @@ import dev.panamax.kvm.VcpuFd;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.kvm.sys.kvm_h;
 import dev.panamax.memory.GuestMemory;
-import dev.panamax.vcpu.CpuBootState;
+import dev.panamax.memory.GuestRegion;
 import dev.panamax.vcpu.Cpuid;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vcpu.VcpuLoop;
@@ -101,7 +101,7 @@ public final class MicroVm implements AutoCloseable {
             vm.setTssAddress(TSS_ADDRESS);
             vm.createIrqchip();
             vm.createPit2(kvm_h.KVM_PIT_SPEAKER_DUMMY);
-            memory.registerWith(vm);
+            registerMemory(vm, memory);
 
             MicroVm microVm = new MicroVm(resources, memory);
             EventFd serialIrq = own(resources, EventFd.create());
@@ -119,13 +119,12 @@ public final class MicroVm implements AutoCloseable {
             PortIo buses = new PortIo(pio, mmio);
 
             List<CpuidEntry> supported = kvm.supportedCpuid();
-            CpuBootState bootState = cpuState(plan);
             for (int i = 0; i < machine.vcpuCount(); i++) {
                 VcpuFd vcpu = own(resources, vm.createVcpu(i));
                 VcpuSetup.configure(vcpu, Cpuid.forVcpu(supported, i, machine.vcpuCount(), machine.cpuidFeatureMask()),
                         true);
                 if (i == 0) {
-                    VcpuSetup.enter(vcpu, bootState); // the others wait for the kernel's INIT/SIPI
+                    VcpuSetup.enter(vcpu, plan.cpu()); // the others wait for the kernel's INIT/SIPI
                 }
                 microVm.loops.add(new VcpuLoop(vcpu, buses, microVm::stopWith));
             }
@@ -141,13 +140,16 @@ public final class MicroVm implements AutoCloseable {
         }
     }
 
-    private static CpuBootState cpuState(BootPlan plan) {
-        long rsi = plan.bootInfoRegister() == BootPlan.BootInfoRegister.RSI ? plan.bootInfoAddress() : 0;
-        long rbx = plan.bootInfoRegister() == BootPlan.BootInfoRegister.RBX ? plan.bootInfoAddress() : 0;
-        return new CpuBootState(plan.entryPoint(), plan.stackPointer(), rsi, rbx, plan.control().cr0(),
-                plan.control().cr3(), plan.control().cr4(), plan.control().efer(), plan.code(),
-                plan.data(), plan.taskRegister(), plan.gdt().base(), plan.gdt().limit(),
-                plan.idt().base(), plan.idt().limit());
+    /**
+     * Gives the VM its RAM: region i becomes KVM memory slot i, in guest-physical order, writable
+     * and without dirty logging. The memory must outlive the VM (it is owned first, so closed last).
+     */
+    private static void registerMemory(VmFd vm, GuestMemory memory) {
+        List<GuestRegion> regions = memory.regions();
+        for (int slot = 0; slot < regions.size(); slot++) {
+            GuestRegion r = regions.get(slot);
+            vm.setUserMemoryRegion(slot, 0, r.guestAddress(), r.size(), r.hostAddress());
+        }
     }
 
     /**

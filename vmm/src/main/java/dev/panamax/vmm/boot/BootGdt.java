@@ -1,7 +1,8 @@
 package dev.panamax.vmm.boot;
 
-import dev.panamax.vcpu.Segment;
 import dev.panamax.memory.GuestMemory;
+import dev.panamax.vcpu.CpuBootState.DescriptorTable;
+import dev.panamax.vcpu.Segment;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -56,12 +57,12 @@ final class BootGdt {
         return segment(TSS_SELECTOR);
     }
 
-    BootPlan.DescriptorTable gdtr() {
-        return new BootPlan.DescriptorTable(MemoryMap.GDT_START, ENTRIES * DESCRIPTOR_SIZE - 1);
+    DescriptorTable gdtr() {
+        return new DescriptorTable(MemoryMap.GDT_START, ENTRIES * DESCRIPTOR_SIZE - 1);
     }
 
-    BootPlan.DescriptorTable idtr() {
-        return new BootPlan.DescriptorTable(MemoryMap.IDT_START, IDT_LIMIT);
+    DescriptorTable idtr() {
+        return new DescriptorTable(MemoryMap.IDT_START, IDT_LIMIT);
     }
 
     /** Writes the GDT and one zeroed IDT slot. */

@@ -1,6 +1,9 @@
 package dev.panamax.vmm.boot;
 
 import dev.panamax.memory.GuestMemory;
+import dev.panamax.vcpu.CpuBootState;
+import dev.panamax.vcpu.CpuBootState.BootInfoRegister;
+import dev.panamax.vcpu.CpuBootState.ControlRegisters;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -76,26 +79,27 @@ public final class LinuxLoader {
                             ZeroPage.build(image, map.e820(), cmdlineBytes.length, initrdRange));
                     IdentityPageTables.write(mem);
                     BootGdt.LONG_MODE.writeTo(mem);
-                    yield plan(protocol, entry, BootPlan.BootInfoRegister.RSI, MemoryMap.ZERO_PAGE_START,
-                            new BootPlan.ControlRegisters(CR0_PE | CR0_ET | CR0_PG, MemoryMap.PML4_START, CR4_PAE,
+                    yield new BootPlan(protocol, cpu(entry, BootInfoRegister.RSI, MemoryMap.ZERO_PAGE_START,
+                            new ControlRegisters(CR0_PE | CR0_ET | CR0_PG, MemoryMap.PML4_START, CR4_PAE,
                                     EFER_LME | EFER_LMA),
-                            BootGdt.LONG_MODE, image, initrdRange);
+                            BootGdt.LONG_MODE), image.footprint(), initrdRange);
                 }
                 case PVH -> {
                     PvhStartInfo.write(mem, map.e820(), initrdRange);
                     BootGdt.PROTECTED_MODE.writeTo(mem);
-                    yield plan(protocol, entry, BootPlan.BootInfoRegister.RBX, MemoryMap.PVH_START_INFO,
-                            new BootPlan.ControlRegisters(CR0_PE | CR0_ET, 0, 0, 0),
-                            BootGdt.PROTECTED_MODE, image, initrdRange);
+                    yield new BootPlan(protocol, cpu(entry, BootInfoRegister.RBX, MemoryMap.PVH_START_INFO,
+                            new ControlRegisters(CR0_PE | CR0_ET, 0, 0, 0), BootGdt.PROTECTED_MODE),
+                            image.footprint(), initrdRange);
                 }
             };
         }
     }
 
-    private static BootPlan plan(BootProtocol protocol, long entry, BootPlan.BootInfoRegister register, long bootInfo,
-            BootPlan.ControlRegisters control, BootGdt gdt, KernelImage image, Optional<GuestMemory.Range> initrd) {
-        return new BootPlan(protocol, entry, register, bootInfo, MemoryMap.BOOT_STACK_POINTER, RFLAGS_RESERVED, control,
-                gdt.gdtr(), gdt.idtr(), gdt.code(), gdt.data(), gdt.taskRegister(), image.footprint(), initrd);
+    /** The boot vCPU's state on the stack, GDT and IDT this loader wrote, both protocols alike. */
+    private static CpuBootState cpu(long entry, BootInfoRegister register, long bootInfo, ControlRegisters control,
+            BootGdt gdt) {
+        return new CpuBootState(entry, MemoryMap.BOOT_STACK_POINTER, RFLAGS_RESERVED, register, bootInfo, control,
+                gdt.gdtr(), gdt.idtr(), gdt.code(), gdt.data(), gdt.taskRegister());
     }
 
     /** boot.rst: at the 64-bit entry the kernel's init_size range must be identity mapped. */

@@ -45,8 +45,8 @@ class BzImageLoaderTest {
 
         assertThat(guest.mem().read(0x10_0000, image.payload.length)).isEqualTo(image.payload);
         assertThat(plan.protocol()).isEqualTo(BootProtocol.LINUX_64);
-        assertThat(plan.entryPoint()).isEqualTo(0x10_0200);
-        assertThat(plan.bootInfoAddress()).isEqualTo(0x7000);
+        assertThat(plan.cpu().entryPoint()).isEqualTo(0x10_0200);
+        assertThat(plan.cpu().bootInfoAddress()).isEqualTo(0x7000);
         // Relocatable: decompresses at max(align_up(1 MiB, 2 MiB), pref_address) for init_size bytes.
         assertThat(plan.kernel()).isEqualTo(new GuestMemory.Range(0x10_0000, 0x140_0000 - 0x10_0000));
     }

@@ -1,5 +1,6 @@
 package dev.panamax.vmm.boot;
 
+import dev.panamax.vcpu.CpuBootState;
 import dev.panamax.vcpu.Segment;
 import static dev.panamax.vmm.boot.TestImages.pattern;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,17 +66,13 @@ class ElfLoaderTest {
         BootPlan plan = load(kernel().entry(KERNEL + 0x40), Optional.empty(), BootProtocol.LINUX_64);
 
         assertThat(plan.protocol()).isEqualTo(BootProtocol.LINUX_64);
-        assertThat(plan.entryPoint()).isEqualTo(KERNEL + 0x40);
-        assertThat(plan.bootInfoRegister()).isEqualTo(BootPlan.BootInfoRegister.RSI);
-        assertThat(plan.bootInfoAddress()).isEqualTo(0x7000);
-        assertThat(plan.stackPointer()).isEqualTo(0x8ff0);
-        assertThat(plan.rflags()).isEqualTo(2);
-        assertThat(plan.control()).isEqualTo(new BootPlan.ControlRegisters(0x8000_0011L, 0x9000, 0x20, 0x500));
-        assertThat(plan.gdt()).isEqualTo(new BootPlan.DescriptorTable(0x500, 31));
-        assertThat(plan.idt()).isEqualTo(new BootPlan.DescriptorTable(0x520, 0));
-        assertThat(plan.code()).isEqualTo(new Segment(0x10, 0, 0xffff_ffffL, 0xb, 0, false, true, true, true, true));
-        assertThat(plan.data()).isEqualTo(new Segment(0x18, 0, 0xffff_ffffL, 0x3, 0, true, true, false, true, true));
-        assertThat(plan.taskRegister()).isEqualTo(new Segment(0x08, 0, 0x67, 0xb, 0, false, false, false, false, true));
+        // the whole register state, as VcpuSetup.enter will load it
+        assertThat(plan.cpu()).isEqualTo(new CpuBootState(KERNEL + 0x40, 0x8ff0, 2, CpuBootState.BootInfoRegister.RSI,
+                0x7000, new CpuBootState.ControlRegisters(0x8000_0011L, 0x9000, 0x20, 0x500),
+                new CpuBootState.DescriptorTable(0x500, 31), new CpuBootState.DescriptorTable(0x520, 0),
+                new Segment(0x10, 0, 0xffff_ffffL, 0xb, 0, false, true, true, true, true),
+                new Segment(0x18, 0, 0xffff_ffffL, 0x3, 0, true, true, false, true, true),
+                new Segment(0x08, 0, 0x67, 0xb, 0, false, false, false, false, true)));
     }
 
     @Test
@@ -84,7 +81,7 @@ class ElfLoaderTest {
                 .load(KERNEL, 0xffff_ffff_8100_0000L, pattern(0x1000, 3), 0x1000)
                 .entry(0xffff_ffff_8100_0010L);
 
-        assertThat(load(elf, Optional.empty(), BootProtocol.LINUX_64).entryPoint()).isEqualTo(KERNEL + 0x10);
+        assertThat(load(elf, Optional.empty(), BootProtocol.LINUX_64).cpu().entryPoint()).isEqualTo(KERNEL + 0x10);
     }
 
     @Test
@@ -146,13 +143,13 @@ class ElfLoaderTest {
         BootPlan plan = load(kernel().note(notes), Optional.of(initrd), BootProtocol.PVH);
 
         assertThat(plan.protocol()).isEqualTo(BootProtocol.PVH);
-        assertThat(plan.entryPoint()).isEqualTo(KERNEL + 0x4a0);
-        assertThat(plan.bootInfoRegister()).isEqualTo(BootPlan.BootInfoRegister.RBX);
-        assertThat(plan.bootInfoAddress()).isEqualTo(0x6000);
-        assertThat(plan.control()).isEqualTo(new BootPlan.ControlRegisters(0x11, 0, 0, 0));
-        assertThat(plan.code()).isEqualTo(new Segment(0x10, 0, 0xffff_ffffL, 0xb, 0, true, true, false, true, true));
-        assertThat(plan.data().limit()).isEqualTo(0xffff_ffffL);
-        assertThat(plan.taskRegister().limit()).isEqualTo(0x67);
+        assertThat(plan.cpu().entryPoint()).isEqualTo(KERNEL + 0x4a0);
+        assertThat(plan.cpu().bootInfoRegister()).isEqualTo(CpuBootState.BootInfoRegister.RBX);
+        assertThat(plan.cpu().bootInfoAddress()).isEqualTo(0x6000);
+        assertThat(plan.cpu().control()).isEqualTo(new CpuBootState.ControlRegisters(0x11, 0, 0, 0));
+        assertThat(plan.cpu().code()).isEqualTo(new Segment(0x10, 0, 0xffff_ffffL, 0xb, 0, true, true, false, true, true));
+        assertThat(plan.cpu().data().limit()).isEqualTo(0xffff_ffffL);
+        assertThat(plan.cpu().taskRegister().limit()).isEqualTo(0x67);
 
         Guest.ByteBufferView si = guest.view(0x6000, 56);
         assertThat(si.u32(0)).isEqualTo(0x336e_c578L);
@@ -183,14 +180,14 @@ class ElfLoaderTest {
     void pvhNoteMayHoldAFourByteAddress() {
         byte[] note = TestImages.note("Xen", 18, new byte[] {0x10, 0, 0, 1});
 
-        assertThat(load(kernel().note(note), Optional.empty(), BootProtocol.PVH).entryPoint()).isEqualTo(0x100_0010);
+        assertThat(load(kernel().note(note), Optional.empty(), BootProtocol.PVH).cpu().entryPoint()).isEqualTo(0x100_0010);
     }
 
     @Test
     void linux64IgnoresThePvhNote() {
         BootPlan plan = load(kernel().note(TestImages.xenPvhNote(KERNEL + 8)), Optional.empty(), BootProtocol.LINUX_64);
 
-        assertThat(plan.entryPoint()).isEqualTo(KERNEL);
+        assertThat(plan.cpu().entryPoint()).isEqualTo(KERNEL);
     }
 
     @Test

@@ -42,8 +42,8 @@ class RealGuestArtifactsTest {
         BootPlan plan = LinuxLoader.load(guest.mem(), guest.map(), VMLINUX, initramfs(), CMDLINE, 2);
 
         long kernelEnd = plan.kernel().guestAddress() + plan.kernel().size();
-        assertThat(plan.entryPoint()).isBetween(plan.kernel().guestAddress(), kernelEnd - 1);
-        assertThat(plan.entryPoint()).isGreaterThanOrEqualTo(MemoryMap.HIMEM_START).isLessThan(guest.map().lowRamEnd());
+        assertThat(plan.cpu().entryPoint()).isBetween(plan.kernel().guestAddress(), kernelEnd - 1);
+        assertThat(plan.cpu().entryPoint()).isGreaterThanOrEqualTo(MemoryMap.HIMEM_START).isLessThan(guest.map().lowRamEnd());
         assertThat(kernelEnd).isLessThanOrEqualTo(IdentityPageTables.MAPPED_BYTES);
         plan.initrd().ifPresent(r -> assertThat(r.guestAddress()).isGreaterThanOrEqualTo(kernelEnd));
         assertThat(guest.mem().readU16(MemoryMap.ZERO_PAGE_START + 0x1fe)).isEqualTo((short) 0xaa55);
@@ -56,9 +56,9 @@ class RealGuestArtifactsTest {
         BootPlan plan = LinuxLoader.load(guest.mem(), guest.map(), VMLINUX, initramfs(), CMDLINE, 2, BootProtocol.PVH);
 
         assertThat(plan.protocol()).isEqualTo(BootProtocol.PVH);
-        assertThat(plan.entryPoint()).isBetween(plan.kernel().guestAddress(),
+        assertThat(plan.cpu().entryPoint()).isBetween(plan.kernel().guestAddress(),
                 plan.kernel().guestAddress() + plan.kernel().size() - 1);
-        assertThat(plan.entryPoint()).isLessThan(1L << 32);
+        assertThat(plan.cpu().entryPoint()).isLessThan(1L << 32);
         assertThat(guest.mem().readU32(MemoryMap.PVH_START_INFO)).isEqualTo(PvhStartInfo.MAGIC);
         assertThat(guest.mem().readU32(MemoryMap.PVH_START_INFO + 12)).isEqualTo(initramfs().isPresent() ? 1 : 0);
     }
@@ -73,7 +73,7 @@ class RealGuestArtifactsTest {
 
         BootPlan plan = LinuxLoader.load(guest.mem(), guest.map(), BZIMAGE, initramfs(), CMDLINE, 2);
 
-        assertThat(plan.entryPoint()).isEqualTo(0x10_0200);
+        assertThat(plan.cpu().entryPoint()).isEqualTo(0x10_0200);
         int setupSects = file[0x1f1] == 0 ? 4 : Byte.toUnsignedInt(file[0x1f1]);
         int setupSize = (setupSects + 1) * 512;
         assertThat(guest.mem().read(0x10_0000, 4096)).isEqualTo(Arrays.copyOfRange(file, setupSize, setupSize + 4096));

@@ -1,0 +1,18 @@
+package dev.panamax.memory;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A region of guest RAM with the host mapping behind it. The segment never leaves
+ * {@link GuestMemory}, which hands out only bounds-checked slices of it.
+ */
+record Mapping(GuestRegion region, MemorySegment host) {
+    Mapping(long guestAddress, MemorySegment host) {
+        this(new GuestRegion(guestAddress, host.byteSize(), host.address()), host);
+    }
+
+    /** {@code length} bytes at guest-physical {@code address}, which must lie inside the region. */
+    MemorySegment slice(long address, long length) {
+        return host.asSlice(address - region.guestAddress(), length);
+    }
+}
