@@ -95,5 +95,8 @@ final class GuestSession implements AutoCloseable {
             System.out.println("[guest] the serial interrupt had to be raised again " + reraised + " times");
         }
         vm.close();
+        // close() stops and joins the thread that copies typed input into the UART's eventfd
+        assertThat(Thread.getAllStackTraces().keySet()).as("threads alive after close")
+                .noneMatch(t -> t.getName().equals("serial-in"));
     }
 }

@@ -19,7 +19,6 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class ConfigFileTest {
     @TempDir
@@ -487,11 +486,33 @@ class ConfigFileTest {
     void readWriteDriveMustBeWritable() throws IOException {
         Path rootfs = image("rootfs.ext4");
         Files.setPosixFilePermissions(rootfs, PosixFilePermissions.fromString("r--r--r--"));
-        assumeFalse(Files.isWritable(rootfs), "running as root: every file is writable");
-        assertThat(error(drive(ROOT)))
-                .isEqualTo("drives[0].path_on_host: " + rootfs + ": not writable (for a read-only drive give "
-                        + "is_read_only: true, or PATH,ro to --drive)");
-        assertThat(read(drive(ROOT + ", \"is_read_only\": true")).drives().getFirst().isReadOnly()).isTrue();
+        // root may write any file it can read, except an immutable one: CI runs as root
+        boolean immutable = Files.isWritable(rootfs);
+        if (immutable) {
+            chattr("+i", rootfs);
+        }
+        try {
+            assertThat(Files.isWritable(rootfs)).isFalse();
+            assertThat(error(drive(ROOT)))
+                    .isEqualTo("drives[0].path_on_host: " + rootfs + ": not writable (for a read-only drive give "
+                            + "is_read_only: true, or PATH,ro to --drive)");
+            assertThat(read(drive(ROOT + ", \"is_read_only\": true")).drives().getFirst().isReadOnly()).isTrue();
+        } finally {
+            if (immutable) {
+                chattr("-i", rootfs);
+            }
+        }
+    }
+
+    private static void chattr(String change, Path file) throws IOException {
+        try {
+            Process p = new ProcessBuilder("chattr", change, file.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as("chattr %s %s: %s", change, file, out).isZero();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     static final List<String> notYet = ConfigFile.NOT_YET_SUPPORTED;

@@ -1,7 +1,6 @@
 package dev.panamax.vmm.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,7 +36,7 @@ class RealGuestArtifactsTest {
 
     @Test
     void vmlinuxLoadsForTheLinux64Protocol() {
-        assumeTrue(Files.isRegularFile(VMLINUX), "no " + VMLINUX + "; run scripts/build-guest.sh");
+        assertThat(VMLINUX).as("the guest artifact (scripts/test builds it with scripts/build-guest.sh)").isRegularFile();
 
         BootPlan plan = LinuxLoader.load(guest.mem(), guest.map(), VMLINUX, initramfs(), CMDLINE, 2);
 
@@ -51,7 +50,7 @@ class RealGuestArtifactsTest {
 
     @Test
     void vmlinuxHasAPvhEntryAndLoadsForPvh() {
-        assumeTrue(Files.isRegularFile(VMLINUX), "no " + VMLINUX + "; run scripts/build-guest.sh");
+        assertThat(VMLINUX).as("the guest artifact (scripts/test builds it with scripts/build-guest.sh)").isRegularFile();
 
         BootPlan plan = LinuxLoader.load(guest.mem(), guest.map(), VMLINUX, initramfs(), CMDLINE, 2, BootProtocol.PVH);
 
@@ -65,7 +64,7 @@ class RealGuestArtifactsTest {
 
     @Test
     void bzImageSpeaksProtocol212AndLoadsAtOneMib() throws IOException {
-        assumeTrue(Files.isRegularFile(BZIMAGE), "no " + BZIMAGE + "; run scripts/build-guest.sh");
+        assertThat(BZIMAGE).as("the guest artifact (scripts/test builds it with scripts/build-guest.sh)").isRegularFile();
         byte[] file = Files.readAllBytes(BZIMAGE);
         ByteBuffer header = TestImages.le(file);
         assertThat(Short.toUnsignedInt(header.getShort(0x206))).isGreaterThanOrEqualTo(0x020c);
