@@ -355,9 +355,10 @@ public final class VirtioMmioDevice {
         boolean eventIdx = (driverFeatures & Feature.bit(Feature.RING_EVENT_IDX)) != 0;
         for (Virtqueue q : queues) {
             if (q.isReady()) {
-                String problem = q.activate(indirect, eventIdx);
-                if (problem != null) {
-                    needsReset(problem, null);
+                try {
+                    q.activate(indirect, eventIdx);
+                } catch (VirtqueueException e) {
+                    needsReset(e.getMessage(), null);
                     return false;
                 }
             }

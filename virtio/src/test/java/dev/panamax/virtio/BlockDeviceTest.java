@@ -46,9 +46,13 @@ class BlockDeviceTest {
     }
 
     private BlockClient start(boolean readOnly, long features) {
+        return start(readOnly, features, 256);
+    }
+
+    private BlockClient start(boolean readOnly, long features, int queueSize) {
         disk = BlockDevice.open(image, readOnly, "rootfs");
         driver = new MockDriver(disk);
-        driver.probe(MockDriver.VERSION_1 | features);
+        driver.probe(MockDriver.VERSION_1 | features, 1, queueSize);
         return new BlockClient(driver);
     }
 
@@ -204,6 +208,19 @@ class BlockDeviceTest {
         assertThat(c.write(30, data).status()).isEqualTo(BlockDevice.S_OK);
         assertThat(sectors(Files.readAllBytes(image), 30, 8)).isEqualTo(data);
         assertThat(c.read(30, 8 * 512).data()).isEqualTo(data);
+        assertThat(driver.status() & DeviceStatus.DEVICE_NEEDS_RESET).isZero();
+    }
+
+    @Test
+    void aRequestOfMoreSegmentsThanTheRingHasEntriesIsServedThroughAnIndirectTable() throws IOException {
+        BlockClient c = start(false, MockDriver.INDIRECT_DESC, 16);
+        c.indirect = true;
+        c.segmentSize = 128;
+        byte[] data = new byte[50 * 512]; // 200 data segments, 202 descriptors, on a ring of 16
+        new Random(5).nextBytes(data);
+        assertThat(c.write(4, data).status()).isEqualTo(BlockDevice.S_OK);
+        assertThat(sectors(Files.readAllBytes(image), 4, 50)).isEqualTo(data);
+        assertThat(c.read(4, 50 * 512).data()).isEqualTo(data);
         assertThat(driver.status() & DeviceStatus.DEVICE_NEEDS_RESET).isZero();
     }
 
