@@ -8,8 +8,10 @@ import java.util.List;
  * A virtio device behind a transport ({@link VirtioMmioDevice}): what it is, what it offers, its
  * configuration space and how it serves its queues. The transport adds the transport features
  * (VIRTIO_F_VERSION_1, INDIRECT_DESC, EVENT_IDX), runs feature negotiation and the driver
- * status machine, and calls these methods under its lock, so an implementation sees one call at
- * a time.
+ * status machine, and calls these methods under its device lock, so an implementation sees one
+ * call at a time. That lock is not the one the driver's register traffic takes, so a slow
+ * {@link #process} does not stall the vCPUs; a driver's reset (and any Status write) waits for
+ * it to return.
  */
 public interface VirtioDevice {
     /** The virtio device ID (virtio 1.x "Device Types"): 2 block, 4 entropy, ... */

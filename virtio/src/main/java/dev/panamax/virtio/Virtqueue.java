@@ -28,7 +28,7 @@ import java.util.List;
  * the store-load order takes a {@link VarHandle#fullFence()}, which acquire/release cannot give.
  *
  * <p>Devices call {@link #pop()} and {@link #addUsed(int, int)} on the transport's processing
- * thread; everything else is the transport's, under its lock. Not thread-safe on its own.
+ * thread; everything else is the transport's, under its locks. Not thread-safe on its own.
  */
 public final class Virtqueue {
     /** The largest queue the split layout allows (virtio 1.x: Queue Size is at most 32768). */
