@@ -48,7 +48,7 @@ public interface VirtioDevice {
      * {@link Virtqueue#pop()} returns {@code null} (or the device cannot take more), completing
      * each with {@link Virtqueue#addUsed(int, int)}. A malformed request fails that request; a
      * broken ring propagates as {@link VirtqueueException}. Queues are only touched from here
-     * (the transport holds its lock). With EVENT_IDX the driver is asked to kick again only when
+     * (the transport holds its device lock). With EVENT_IDX the driver is asked to kick again only when
      * {@code pop()} finds the ring empty, so a device that stops early (no room for more) must be
      * run again by the VMM when it can proceed.
      *
