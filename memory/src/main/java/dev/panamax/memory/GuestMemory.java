@@ -3,6 +3,7 @@ package dev.panamax.memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +29,12 @@ public final class GuestMemory implements AutoCloseable {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * An aligned little-endian u16 (coordinates: segment, offset), for the ordered accesses:
+     * acquire/release need an aligned layout, and alignment is what makes the access single-copy
+     * atomic, so the other side never sees half of an old value and half of a new one.
+     */
+    private static final VarHandle ORDERED_U16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
     private final Arena arena;
     private final List<Mapping> mappings;
@@ -139,6 +146,43 @@ public final class GuestMemory implements AutoCloseable {
 
     public void writeU64(long address, long value) {
         slice(address, 8).set(U64, 0, value);
+    }
+
+    /**
+     * Reads the u16 at {@code address} with acquire semantics: no later read or write of this
+     * thread moves before it. For a value another CPU publishes with a release store (a virtqueue
+     * index), whatever it wrote before publishing is then visible. Lock-free and allocation-free.
+     *
+     * @throws GuestMemoryException when the two bytes are not inside one region, or the address
+     *                              is not 2-byte aligned
+     */
+    public short readU16Acquire(long address) {
+        GuestRegion r = alignedU16(address);
+        return (short) ORDERED_U16.getAcquire(r.host(), address - r.guestAddress());
+    }
+
+    /**
+     * Writes the u16 at {@code address} with release semantics: every earlier read and write of
+     * this thread is visible to a CPU that reads the new value with acquire semantics. Lock-free
+     * and allocation-free.
+     *
+     * @throws GuestMemoryException when the two bytes are not inside one region, or the address
+     *                              is not 2-byte aligned
+     */
+    public void writeU16Release(long address, short value) {
+        GuestRegion r = alignedU16(address);
+        ORDERED_U16.setRelease(r.host(), address - r.guestAddress(), value);
+    }
+
+    /**
+     * The region holding the aligned u16 at {@code address}. Regions start on page boundaries of
+     * page-aligned mappings, so a guest address aligned to 2 is a host address aligned to 2.
+     */
+    private GuestRegion alignedU16(long address) {
+        if ((address & 1) != 0) {
+            throw new GuestMemoryException(address, 2, "is not 2-byte aligned");
+        }
+        return region(address, 2);
     }
 
     /** Copies {@code bytes} into guest memory at {@code address}. */

@@ -1,13 +1,19 @@
 package dev.panamax.memory;
 
-/** A guest-physical access that does not lie wholly inside one region of guest RAM. */
+/**
+ * A guest-physical access that does not lie wholly inside one region of guest RAM, or an
+ * ordered access ({@link GuestMemory#readU16Acquire}) that is not naturally aligned.
+ */
 public final class GuestMemoryException extends RuntimeException {
     private final long address;
     private final long length;
 
     GuestMemoryException(long address, long length) {
-        super("guest-physical range [0x" + Long.toHexString(address) + ", +0x" + Long.toHexString(length)
-                + ") is outside guest RAM");
+        this(address, length, "is outside guest RAM");
+    }
+
+    GuestMemoryException(long address, long length, String problem) {
+        super("guest-physical range [0x" + Long.toHexString(address) + ", +0x" + Long.toHexString(length) + ") " + problem);
         this.address = address;
         this.length = length;
     }

@@ -93,6 +93,43 @@ class GuestMemoryTest {
     }
 
     @Test
+    void orderedU16RoundTripsLittleEndianAndMeetsPlainAccesses() {
+        try (GuestMemory m = layout()) {
+            m.writeU16Release(0x102, (short) 0xBEEF);
+            assertThat(m.read(0x102, 2)).containsExactly(0xEF, 0xBE);
+            assertThat(m.readU16(0x102)).isEqualTo((short) 0xBEEF);
+            m.writeU16(HIGH + 6, (short) 0x1234);
+            assertThat(m.readU16Acquire(HIGH + 6)).isEqualTo((short) 0x1234);
+            // the last two bytes of a region are inside it
+            m.writeU16Release(LOW_SIZE - 2, (short) -1);
+            assertThat(m.readU16Acquire(LOW_SIZE - 2)).isEqualTo((short) -1);
+        }
+    }
+
+    @Test
+    void orderedU16RefusesMisalignedAddresses() {
+        try (GuestMemory m = layout()) {
+            assertThatThrownBy(() -> m.readU16Acquire(0x103)).isInstanceOf(GuestMemoryException.class)
+                    .hasMessageContaining("0x103").hasMessageContaining("not 2-byte aligned");
+            assertThatThrownBy(() -> m.writeU16Release(HIGH + 1, (short) 1)).isInstanceOf(GuestMemoryException.class)
+                    .hasMessageContaining("not 2-byte aligned");
+            assertThat(m.read(HIGH, 4)).as("nothing written").containsOnly(0);
+        }
+    }
+
+    @Test
+    void orderedU16RefusesAddressesOutsideGuestRam() {
+        try (GuestMemory m = layout()) {
+            assertThatThrownBy(() -> m.readU16Acquire(LOW_SIZE)).isInstanceOf(GuestMemoryException.class)
+                    .hasMessageContaining("outside guest RAM");
+            assertThatThrownBy(() -> m.writeU16Release(HIGH + HIGH_SIZE, (short) 1))
+                    .isInstanceOf(GuestMemoryException.class);
+            assertThatThrownBy(() -> m.readU16Acquire(-2)).isInstanceOf(GuestMemoryException.class);
+            assertThatThrownBy(() -> m.readU16Acquire(Long.MAX_VALUE - 1)).isInstanceOf(GuestMemoryException.class);
+        }
+    }
+
+    @Test
     void badLayoutsAreRejected() {
         assertThatThrownBy(() -> GuestMemory.anonymous(List.of(new GuestMemory.Range(0, 100))))
                 .hasMessageContaining("not whole pages");

@@ -61,8 +61,21 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     static final byte S_IOERR = 1;
     static final byte S_UNSUPP = 2;
 
+    /**
+     * How a guest's flush reaches the image. A seam so tests can hold a flush in progress; the
+     * VMM always uses {@link #FSYNC}.
+     */
+    @FunctionalInterface
+    interface Flusher {
+        /** fsync(2): the image's data and metadata reach stable storage. */
+        Flusher FSYNC = file -> file.force(true);
+
+        void flush(FileChannel file) throws IOException;
+    }
+
     private final Path path;
     private final FileChannel file;
+    private final Flusher flusher;
     /** fsyncs done for the guest's flushes (Firecracker's block flush_count). */
     private final LongAdder fsyncs = new LongAdder();
     private final boolean readOnly;
@@ -70,9 +83,11 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     private final byte[] serial;
     private final byte[] config;
 
-    private BlockDevice(Path path, FileChannel file, boolean readOnly, long capacitySectors, String driveId) {
+    private BlockDevice(Path path, FileChannel file, Flusher flusher, boolean readOnly, long capacitySectors,
+            String driveId) {
         this.path = path;
         this.file = file;
+        this.flusher = flusher;
         this.readOnly = readOnly;
         this.capacitySectors = capacitySectors;
         this.serial = Arrays.copyOf(driveId.getBytes(StandardCharsets.US_ASCII), ID_BYTES);
@@ -92,6 +107,11 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
      * @throws UncheckedIOException     when it cannot be opened (e.g. no permission)
      */
     public static BlockDevice open(Path path, boolean readOnly, String driveId) {
+        return open(path, readOnly, driveId, Flusher.FSYNC);
+    }
+
+    /** {@link #open(Path, boolean, String)} with the guest's flushes going to {@code flusher}. */
+    static BlockDevice open(Path path, boolean readOnly, String driveId, Flusher flusher) {
         if (!Files.exists(path)) {
             throw new IllegalArgumentException("disk image " + path + ": no such file");
         }
@@ -113,7 +133,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
                 throw new IllegalArgumentException("disk image " + path + ": size " + size + " bytes is not a multiple of "
                         + SECTOR_SIZE);
             }
-            return new BlockDevice(path, channel, readOnly, size / SECTOR_SIZE, driveId);
+            return new BlockDevice(path, channel, flusher, readOnly, size / SECTOR_SIZE, driveId);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new UncheckedIOException(oneLine("disk image " + path + ": " + e), e);
@@ -229,8 +249,10 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
                             ? fail(chain, "write to a read-only disk")
                             : transfer(chain, sector, in, HEADER_SIZE, in.length(), true);
                     case T_FLUSH -> {
+                        // Runs on the event loop under the transport's device lock only, so a
+                        // long fsync delays this queue and a reset, never a vCPU's register access.
                         if (!readOnly) { // nothing of a read-only image can be dirty
-                            file.force(true);
+                            flusher.flush(file);
                             fsyncs.increment();
                         }
                         status = S_OK;

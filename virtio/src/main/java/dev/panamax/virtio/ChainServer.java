@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The shape of a device that answers each descriptor chain on its own, as block and rng do:
- * pop every available chain, serve it, publish how many bytes it wrote. The transport's lock
- * serializes activate, reset and process, so {@link #memory} needs no more synchronization.
+ * pop every available chain, serve it, publish how many bytes it wrote. The transport's device
+ * lock serializes activate, reset and process, so {@link #memory} needs no more synchronization.
  */
 abstract class ChainServer implements VirtioDevice {
     /** Guest memory while the device is active; null after a reset. */

@@ -8,8 +8,10 @@ import java.util.List;
  * A virtio device behind a transport ({@link VirtioMmioDevice}): what it is, what it offers, its
  * configuration space and how it serves its queues. The transport adds the transport features
  * (VIRTIO_F_VERSION_1, INDIRECT_DESC, EVENT_IDX), runs feature negotiation and the driver
- * status machine, and calls these methods under its lock, so an implementation sees one call at
- * a time.
+ * status machine, and calls these methods under its device lock, so an implementation sees one
+ * call at a time. That lock is not the one the driver's register traffic takes, so a slow
+ * {@link #process} does not stall the vCPUs; a driver's reset (and any Status write) waits for
+ * it to return.
  */
 public interface VirtioDevice {
     /** The virtio device ID (virtio 1.x "Device Types"): 2 block, 4 entropy, ... */
@@ -46,7 +48,7 @@ public interface VirtioDevice {
      * {@link Virtqueue#pop()} returns {@code null} (or the device cannot take more), completing
      * each with {@link Virtqueue#addUsed(int, int)}. A malformed request fails that request; a
      * broken ring propagates as {@link VirtqueueException}. Queues are only touched from here
-     * (the transport holds its lock). With EVENT_IDX the driver is asked to kick again only when
+     * (the transport holds its device lock). With EVENT_IDX the driver is asked to kick again only when
      * {@code pop()} finds the ring empty, so a device that stops early (no room for more) must be
      * run again by the VMM when it can proceed.
      *

@@ -17,11 +17,26 @@ import java.util.function.IntConsumer;
  * status state machine, the queues and the interrupt.
  *
  * <p>Threads: {@link #read} and {@link #write} run on vCPU threads (MMIO exits),
- * {@link #processQueue} on the VMM's event loop. One lock per device serialises configuration
- * changes against queue processing; the hot registers need none: InterruptStatus/InterruptACK
- * are an atomic, Status reads a volatile, and QueueNotify only forwards the index. Nothing on
- * the vCPU path allocates, and no method throws: guest mistakes are ignored or turn the device
- * into DEVICE_NEEDS_RESET.
+ * {@link #processQueue} on the VMM's event loop. Two locks, always taken in this order:
+ * <ul>
+ * <li>{@code registerLock} guards the transport's register state: feature and queue
+ *     selectors, the driver's features, the queue registers the driver programs before
+ *     DRIVER_OK;</li>
+ * <li>{@code deviceLock} serialises everything that reaches the {@link VirtioDevice} or a
+ *     running queue: queue processing, the configuration space, and Status writes (they
+ *     activate, reset or break the device). It alone writes {@code status} and
+ *     {@code activated}.</li>
+ * </ul>
+ * Queue processing may block for long (a block device's fsync of a large image), so it must
+ * not hold the lock the driver's register traffic takes: a vCPU selecting a queue or reading
+ * QueueNumMax or DeviceFeatures is answered while a flush runs. A Status write does wait for
+ * processing in flight, which is what makes a reset safe: once writing 0 returns, the device
+ * is no longer writing into rings and buffers the driver is about to free. Queue registers
+ * need no deviceLock: they only change before DRIVER_OK, and processing only touches a queue
+ * after activation, which happens under both locks. The hot registers need no lock at all:
+ * InterruptStatus/InterruptACK are an atomic, Status reads a volatile, and QueueNotify only
+ * forwards the index. Nothing on the vCPU path allocates, and no method throws: guest
+ * mistakes are ignored or turn the device into DEVICE_NEEDS_RESET.
  */
 public final class VirtioMmioDevice {
     /** QueueNotify's offset: the VMM puts one ioeventfd per queue here, datamatch = queue index. */
@@ -42,16 +57,20 @@ public final class VirtioMmioDevice {
     private final long offeredFeatures;
     private final List<Virtqueue> queues;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Register state; taken before {@link #deviceLock} when both are needed. */
+    private final ReentrantLock registerLock = new ReentrantLock();
+    /** The device and its running queues; see the class comment. */
+    private final ReentrantLock deviceLock = new ReentrantLock();
     private final AtomicInteger interruptStatus = new AtomicInteger();
-    /** Written under the lock, read without it. */
+    /** Written under deviceLock, read without it. */
     private volatile int status;
 
-    // Guarded by lock.
+    // Guarded by registerLock.
     private int deviceFeaturesSel;
     private int driverFeaturesSel;
     private long driverFeatures;
     private int queueSel;
+    // Guarded by deviceLock.
     private boolean activated;
 
     /**
@@ -127,7 +146,8 @@ public final class VirtioMmioDevice {
      */
     public void processQueue(int index) {
         boolean raise = false;
-        lock.lock();
+        // Not registerLock: a slow request must not stall the vCPUs' register traffic.
+        deviceLock.lock();
         try {
             if (index < 0 || index >= queues.size() || !activated) {
                 return;
@@ -148,7 +168,7 @@ public final class VirtioMmioDevice {
             // Whatever a device does wrong, the event loop must survive; the guest sees a broken device.
             raise = needsReset("queue " + index + ": " + t, t);
         } finally {
-            lock.unlock();
+            deviceLock.unlock();
         }
         if (raise) {
             raiseInterrupt();
@@ -172,7 +192,7 @@ public final class VirtioMmioDevice {
             // Nothing in the configuration space changes behind the driver's back (yet).
             case MmioRegister.CONFIG_GENERATION -> 0;
             case MmioRegister.DEVICE_FEATURES, MmioRegister.QUEUE_NUM_MAX, MmioRegister.QUEUE_READY -> {
-                lock.lock();
+                registerLock.lock();
                 try {
                     yield switch (offset) {
                         case MmioRegister.DEVICE_FEATURES -> featureWord(offeredFeatures, deviceFeaturesSel);
@@ -180,7 +200,7 @@ public final class VirtioMmioDevice {
                         default -> selectedQueue() != null && selectedQueue().isReady() ? 1 : 0;
                     };
                 } finally {
-                    lock.unlock();
+                    registerLock.unlock();
                 }
             }
             // Write-only and reserved registers read as 0.
@@ -188,7 +208,7 @@ public final class VirtioMmioDevice {
         };
     }
 
-    /** @return whether an interrupt must be raised (after the lock is released) */
+    /** @return whether an interrupt must be raised (after the locks are released) */
     private boolean writeRegister(int offset, int value) {
         switch (offset) {
             case MmioRegister.QUEUE_NOTIFY -> {
@@ -201,10 +221,10 @@ public final class VirtioMmioDevice {
                 return false;
             }
             default -> {
-                // Everything else configures the device: serialise with queue processing.
+                // Everything else is register state (and Status also takes deviceLock).
             }
         }
-        lock.lock();
+        registerLock.lock();
         try {
             switch (offset) {
                 case MmioRegister.DEVICE_FEATURES_SEL -> deviceFeaturesSel = value;
@@ -223,7 +243,7 @@ public final class VirtioMmioDevice {
             }
             return false;
         } finally {
-            lock.unlock();
+            registerLock.unlock();
         }
     }
 
@@ -298,11 +318,21 @@ public final class VirtioMmioDevice {
      * bits, in order: ACKNOWLEDGE, DRIVER, FEATURES_OK (kept only if the accepted features are
      * offered ones and include VERSION_1; the driver reads Status back to find out), DRIVER_OK
      * (activates the device), and FAILED at any time. A write that would clear a bit is ignored;
-     * DEVICE_NEEDS_RESET is the device's to set.
+     * DEVICE_NEEDS_RESET is the device's to set. Takes deviceLock, so it waits for queue
+     * processing in flight (see the class comment).
      *
      * @return whether an interrupt must be raised
      */
     private boolean writeStatus(int value) {
+        deviceLock.lock();
+        try {
+            return changeStatus(value);
+        } finally {
+            deviceLock.unlock();
+        }
+    }
+
+    private boolean changeStatus(int value) {
         if (value == 0) {
             reset();
             return false;
@@ -355,9 +385,10 @@ public final class VirtioMmioDevice {
         boolean eventIdx = (driverFeatures & Feature.bit(Feature.RING_EVENT_IDX)) != 0;
         for (Virtqueue q : queues) {
             if (q.isReady()) {
-                String problem = q.activate(indirect, eventIdx);
-                if (problem != null) {
-                    needsReset(problem, null);
+                try {
+                    q.activate(indirect, eventIdx);
+                } catch (VirtqueueException e) {
+                    needsReset(e.getMessage(), null);
                     return false;
                 }
             }
@@ -430,11 +461,11 @@ public final class VirtioMmioDevice {
         if (!isConfigAccess(offset, size)) {
             return 0;
         }
-        lock.lock();
+        deviceLock.lock();
         try {
             return device.readConfig(offset, size) & sizeMask(size);
         } finally {
-            lock.unlock();
+            deviceLock.unlock();
         }
     }
 
@@ -442,11 +473,11 @@ public final class VirtioMmioDevice {
         if (!isConfigAccess(offset, size)) {
             return;
         }
-        lock.lock();
+        deviceLock.lock();
         try {
             device.writeConfig(offset, size, value & sizeMask(size));
         } finally {
-            lock.unlock();
+            deviceLock.unlock();
         }
     }
 

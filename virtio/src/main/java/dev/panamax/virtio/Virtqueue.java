@@ -22,11 +22,13 @@ import java.util.List;
  * points: avail.idx is read with acquire semantics before the entries it publishes, used.idx is
  * written with release semantics after the element it publishes, and a full fence separates
  * publishing used.idx from reading the driver's interrupt suppression (used_event or
- * avail.flags), as the spec's "Notification Suppression" requires. Plain GuestMemory accesses
- * plus {@link VarHandle} fences give exactly that.
+ * avail.flags), as the spec's "Notification Suppression" requires. The indexes and the event
+ * fields go through {@link GuestMemory#readU16Acquire} and {@link GuestMemory#writeU16Release}
+ * (aligned, so single-copy atomic: the rings' alignment, checked at activation, guarantees it);
+ * the store-load order takes a {@link VarHandle#fullFence()}, which acquire/release cannot give.
  *
  * <p>Devices call {@link #pop()} and {@link #addUsed(int, int)} on the transport's processing
- * thread; everything else is the transport's, under its lock. Not thread-safe on its own.
+ * thread; everything else is the transport's, under its locks. Not thread-safe on its own.
  */
 public final class Virtqueue {
     /** The largest queue the split layout allows (virtio 1.x: Queue Size is at most 32768). */
@@ -40,6 +42,12 @@ public final class Virtqueue {
     private static final int DESC_ALIGN = 16;
     private static final int AVAIL_ALIGN = 2;
     private static final int USED_ALIGN = 4;
+    /**
+     * The largest indirect table: {@code next} is a u16, so entries past 65536 cannot be reached
+     * (rust-vmm's virtio-queue likewise refuses tables past u16::MAX entries). It also bounds
+     * the walk of a looping table, whose length is otherwise the driver's u32.
+     */
+    private static final long MAX_INDIRECT_ENTRIES = 1L << 16;
     /** Used lengths are u32, so no chain may describe more bytes than that. */
     private static final long MAX_CHAIN_BYTES = 0xFFFF_FFFFL;
     private static final int U16_MASK = 0xFFFF;
@@ -109,7 +117,7 @@ public final class Virtqueue {
                 }
                 // Ask for a kick when the driver publishes anything past what we consumed, then
                 // look again: the driver may have published before it could see avail_event.
-                memory.writeU16(availEventAddress(), (short) nextAvail);
+                memory.writeU16Release(availEventAddress(), (short) nextAvail);
                 VarHandle.fullFence();
                 pending = pending(readAvailIdx());
                 if (pending == 0) {
@@ -140,9 +148,8 @@ public final class Virtqueue {
             memory.writeU32(element, headIndex);
             memory.writeU32(element + 4, writtenLength);
             nextUsed = (nextUsed + 1) & U16_MASK;
-            // The element must be visible before the index that publishes it.
-            VarHandle.releaseFence();
-            memory.writeU16(usedRing + 2, (short) nextUsed);
+            // Release: the element is visible before the index that publishes it.
+            memory.writeU16Release(usedRing + 2, (short) nextUsed);
         } catch (GuestMemoryException e) {
             throw new VirtqueueException("queue " + index + ": " + e.getMessage(), e);
         }
@@ -163,13 +170,13 @@ public final class Virtqueue {
         VarHandle.fullFence();
         try {
             if (eventIdxEnabled) {
-                int usedEvent = memory.readU16(usedEventAddress()) & U16_MASK;
+                int usedEvent = memory.readU16Acquire(usedEventAddress()) & U16_MASK;
                 int old = signalledUsed;
                 signalledUsed = nextUsed;
                 return ((nextUsed - usedEvent - 1) & U16_MASK) < ((nextUsed - old) & U16_MASK);
             }
             signalledUsed = nextUsed;
-            return (memory.readU16(availRing) & AVAIL_F_NO_INTERRUPT) == 0;
+            return (memory.readU16Acquire(availRing) & AVAIL_F_NO_INTERRUPT) == 0;
         } catch (GuestMemoryException e) {
             throw new VirtqueueException("queue " + index + ": " + e.getMessage(), e);
         }
@@ -218,44 +225,36 @@ public final class Virtqueue {
     }
 
     /**
-     * Checks what the driver configured and makes the queue usable, or says why it cannot be:
-     * the size must be a power of 2 no larger than the maximum and each ring must be aligned
-     * and lie inside guest RAM.
+     * Checks what the driver configured and makes the queue usable: the size must be a power of
+     * 2 no larger than the maximum and each ring must be aligned (which the ordered index
+     * accesses rely on) and lie inside guest RAM.
      *
-     * @return {@code null} on success, else the problem
+     * @throws VirtqueueException saying what is wrong; the queue then stays inactive
      */
-    String activate(boolean indirect, boolean eventIdx) {
+    void activate(boolean indirect, boolean eventIdx) throws VirtqueueException {
         if (size < 1 || size > maxSize || Integer.bitCount(size) != 1) {
-            return "queue " + index + ": size " + size + " is not a power of 2 in 1.." + maxSize;
+            throw new VirtqueueException("queue " + index + ": size " + size + " is not a power of 2 in 1.." + maxSize);
         }
-        String problem = checkArea("descriptor table", descTable, DESC_ALIGN, (long) DESCRIPTOR_SIZE * size);
-        if (problem == null) {
-            problem = checkArea("available ring", availRing, AVAIL_ALIGN, RING_HEADER + 2L * size + 2);
-        }
-        if (problem == null) {
-            problem = checkArea("used ring", usedRing, USED_ALIGN, RING_HEADER + (long) USED_ELEMENT_SIZE * size + 2);
-        }
-        if (problem != null) {
-            return problem;
-        }
+        requireArea("descriptor table", descTable, DESC_ALIGN, (long) DESCRIPTOR_SIZE * size);
+        requireArea("available ring", availRing, AVAIL_ALIGN, RING_HEADER + 2L * size + 2);
+        requireArea("used ring", usedRing, USED_ALIGN, RING_HEADER + (long) USED_ELEMENT_SIZE * size + 2);
         indirectEnabled = indirect;
         eventIdxEnabled = eventIdx;
         nextAvail = 0;
         nextUsed = 0;
         signalledUsed = 0;
         active = true;
-        return null;
     }
 
-    private String checkArea(String what, long address, int alignment, long length) {
+    private void requireArea(String what, long address, int alignment, long length) throws VirtqueueException {
         if (address % alignment != 0) {
-            return "queue " + index + ": " + what + " at 0x" + Long.toHexString(address) + " is not " + alignment + "-byte aligned";
+            throw new VirtqueueException("queue " + index + ": " + what + " at 0x" + Long.toHexString(address) + " is not "
+                    + alignment + "-byte aligned");
         }
         if (!memory.contains(address, length)) {
-            return "queue " + index + ": " + what + " [0x" + Long.toHexString(address) + ", +0x" + Long.toHexString(length)
-                    + ") is outside guest RAM";
+            throw new VirtqueueException("queue " + index + ": " + what + " [0x" + Long.toHexString(address) + ", +0x"
+                    + Long.toHexString(length) + ") is outside guest RAM");
         }
-        return null;
     }
 
     /** Back to the reset state (virtio: all queue registers zero, QueueNum back to its maximum). */
@@ -283,9 +282,7 @@ public final class Virtqueue {
 
     /** avail.idx, with acquire semantics: the ring entries and descriptors it covers are read after it. */
     private int readAvailIdx() {
-        int idx = memory.readU16(availRing + 2) & U16_MASK;
-        VarHandle.acquireFence();
-        return idx;
+        return memory.readU16Acquire(availRing + 2) & U16_MASK;
     }
 
     private int pending(int availIdx) throws VirtqueueException {
@@ -306,24 +303,39 @@ public final class Virtqueue {
     }
 
     /**
-     * Walks the chain from {@code head}. A chain may hold at most {@code size} buffers (the
-     * spec's bound on chain length), which also ends any loop: the walk is deterministic, so a
-     * reused descriptor repeats forever and passes the bound. An INDIRECT descriptor switches
-     * to its table (needs the feature, a non-empty length that is a multiple of 16, no NEXT, no
-     * nesting) and does not count as a buffer itself.
+     * Walks the chain from {@code head}. An INDIRECT descriptor switches to its table (needs the
+     * feature, a non-empty length that is a multiple of 16 and at most {@link #MAX_INDIRECT_ENTRIES}
+     * entries, no NEXT, no nesting) and does not count as a buffer itself.
+     *
+     * <p>The walk visits at most as many descriptors of a table as the table has entries: the
+     * walk is deterministic, so a chain that visits more has visited one twice and loops forever,
+     * and is refused. For the descriptor table that is the queue size; for an indirect table it
+     * is the table's own entry count (its length / 16), not the queue size. The spec (virtio
+     * 1.1 2.6.5.3.1, 1.2 2.7.5.3.1) also says a driver must not create a chain longer than the
+     * queue size, but Linux (virtqueue_add_split) sizes an indirect table by the request's
+     * segment count and checks the queue size only for direct chains, so a virtio-blk request
+     * of up to seg_max segments arrives on a ring of any size; QEMU and rust-vmm bound an
+     * indirect walk by the table's length too. Refusing such chains would reset the device
+     * under an ordinary Linux guest that picked a ring smaller than its requests.
      */
     private DescriptorChain readChain(int head) throws VirtqueueException {
         List<Descriptor> buffers = new ArrayList<>();
         long table = descTable;
         long tableEntries = size;
+        long visited = 0;
         boolean inIndirect = false;
         long totalBytes = 0;
         int next = head;
         while (true) {
             if (next >= tableEntries) {
                 throw new VirtqueueException("queue " + index + ": descriptor index " + next + " is outside the "
-                        + (inIndirect ? "indirect table of " : "descriptor table of ") + tableEntries + " entries");
+                        + tableName(inIndirect) + " of " + tableEntries + " entries");
             }
+            if (visited == tableEntries) {
+                throw new VirtqueueException("queue " + index + ": descriptor chain from head " + head
+                        + " visits more than the " + tableEntries + " entries of its " + tableName(inIndirect) + " (a loop)");
+            }
+            visited++;
             long entry = table + (long) DESCRIPTOR_SIZE * next;
             long address = memory.readU64(entry);
             long length = Integer.toUnsignedLong(memory.readU32(entry + 8));
@@ -340,9 +352,10 @@ public final class Virtqueue {
                 if ((flags & Descriptor.NEXT) != 0) {
                     throw new VirtqueueException("queue " + index + ": indirect descriptor also has NEXT");
                 }
-                if (length == 0 || length % DESCRIPTOR_SIZE != 0) {
+                if (length == 0 || length % DESCRIPTOR_SIZE != 0 || length / DESCRIPTOR_SIZE > MAX_INDIRECT_ENTRIES) {
                     throw new VirtqueueException("queue " + index + ": indirect table length " + length
-                            + " is not a non-zero multiple of " + DESCRIPTOR_SIZE);
+                            + " is not a non-zero multiple of " + DESCRIPTOR_SIZE + " of at most " + MAX_INDIRECT_ENTRIES
+                            + " entries");
                 }
                 if (!memory.contains(address, length)) {
                     throw new VirtqueueException("queue " + index + ": indirect table [0x" + Long.toHexString(address)
@@ -350,15 +363,12 @@ public final class Virtqueue {
                 }
                 table = address;
                 tableEntries = length / DESCRIPTOR_SIZE;
+                visited = 0;
                 inIndirect = true;
                 next = 0;
                 continue;
             }
 
-            if (buffers.size() == size) {
-                throw new VirtqueueException("queue " + index + ": descriptor chain from head " + head
-                        + " is longer than the queue size " + size + " (a loop?)");
-            }
             totalBytes += length;
             if (totalBytes > MAX_CHAIN_BYTES) {
                 throw new VirtqueueException("queue " + index + ": descriptor chain from head " + head
@@ -369,5 +379,9 @@ public final class Virtqueue {
                 return new DescriptorChain(head, buffers);
             }
         }
+    }
+
+    private static String tableName(boolean indirect) {
+        return indirect ? "indirect table" : "descriptor table";
     }
 }

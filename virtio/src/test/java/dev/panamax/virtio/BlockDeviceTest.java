@@ -4,14 +4,22 @@ import dev.panamax.virtio.DriverQueue.Buf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,9 +54,13 @@ class BlockDeviceTest {
     }
 
     private BlockClient start(boolean readOnly, long features) {
+        return start(readOnly, features, 256);
+    }
+
+    private BlockClient start(boolean readOnly, long features, int queueSize) {
         disk = BlockDevice.open(image, readOnly, "rootfs");
         driver = new MockDriver(disk);
-        driver.probe(MockDriver.VERSION_1 | features);
+        driver.probe(MockDriver.VERSION_1 | features, 1, queueSize);
         return new BlockClient(driver);
     }
 
@@ -143,6 +155,65 @@ class BlockDeviceTest {
         assertThat(disk.fsyncCount()).isZero();
     }
 
+    /**
+     * A slow fsync holds up its queue, not the vCPUs: while a flush is in progress on the event
+     * loop, a vCPU's register accesses are answered; only a reset waits, until the request in
+     * flight is complete.
+     */
+    @Test
+    @Timeout(60)
+    void registersAreAnsweredDuringAFlushAndAResetWaitsForIt() throws Exception {
+        CountDownLatch flushing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        disk = BlockDevice.open(image, false, "rootfs", file -> {
+            flushing.countDown();
+            awaitOrFail(release);
+            file.force(true);
+        });
+        driver = new MockDriver(disk);
+        driver.probe(MockDriver.VERSION_1);
+        BlockClient c = new BlockClient(driver);
+        BlockClient.Pending flush = c.submit(BlockClient.T_FLUSH, 0, null, 0);
+        Thread eventLoop = new Thread(() -> driver.device.processQueue(0), "event-loop");
+        ExecutorService vcpu = Executors.newSingleThreadExecutor();
+        try {
+            eventLoop.start();
+            assertThat(flushing.await(10, TimeUnit.SECONDS)).as("flush started").isTrue();
+            Future<Integer> queueNumMax = vcpu.submit(() -> {
+                driver.reg(MmioRegister.QUEUE_SEL, 0);
+                return driver.reg(MmioRegister.QUEUE_NUM_MAX);
+            });
+            assertThat(queueNumMax.get(10, TimeUnit.SECONDS)).isEqualTo(256);
+            Future<Long> features = vcpu.submit(() -> driver.deviceFeatures());
+            assertThat(features.get(10, TimeUnit.SECONDS) & MockDriver.VERSION_1).isNotZero();
+
+            Future<?> reset = vcpu.submit(() -> driver.reg(MmioRegister.STATUS, 0));
+            assertThatThrownBy(() -> reset.get(200, TimeUnit.MILLISECONDS)).as("reset waits for the flush")
+                    .isInstanceOf(TimeoutException.class);
+            assertThat(disk.fsyncCount()).isZero();
+            release.countDown();
+            reset.get(10, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            vcpu.shutdownNow();
+            eventLoop.join();
+        }
+        assertThat(disk.fsyncCount()).isEqualTo(1);
+        assertThat(c.complete(flush).status()).as("completed before the reset").isEqualTo(BlockDevice.S_OK);
+        assertThat(driver.status()).isZero();
+    }
+
+    private static void awaitOrFail(CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("test flush never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("test flush interrupted");
+        }
+    }
+
     @Test
     void getIdReturnsTheDriveId() {
         BlockClient c = start(false, 0);
@@ -204,6 +275,19 @@ class BlockDeviceTest {
         assertThat(c.write(30, data).status()).isEqualTo(BlockDevice.S_OK);
         assertThat(sectors(Files.readAllBytes(image), 30, 8)).isEqualTo(data);
         assertThat(c.read(30, 8 * 512).data()).isEqualTo(data);
+        assertThat(driver.status() & DeviceStatus.DEVICE_NEEDS_RESET).isZero();
+    }
+
+    @Test
+    void aRequestOfMoreSegmentsThanTheRingHasEntriesIsServedThroughAnIndirectTable() throws IOException {
+        BlockClient c = start(false, MockDriver.INDIRECT_DESC, 16);
+        c.indirect = true;
+        c.segmentSize = 128;
+        byte[] data = new byte[50 * 512]; // 200 data segments, 202 descriptors, on a ring of 16
+        new Random(5).nextBytes(data);
+        assertThat(c.write(4, data).status()).isEqualTo(BlockDevice.S_OK);
+        assertThat(sectors(Files.readAllBytes(image), 4, 50)).isEqualTo(data);
+        assertThat(c.read(4, 50 * 512).data()).isEqualTo(data);
         assertThat(driver.status() & DeviceStatus.DEVICE_NEEDS_RESET).isZero();
     }
 

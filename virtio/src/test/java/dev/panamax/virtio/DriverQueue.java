@@ -2,7 +2,6 @@ package dev.panamax.virtio;
 
 import dev.panamax.memory.GuestMemory;
 
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,6 +43,11 @@ final class DriverQueue {
     }
 
     void writeDescriptor(long table, int i, long addr, int len, int flags, int next) {
+        writeDescriptor(memory, table, i, addr, len, flags, next);
+    }
+
+    /** Writes entry {@code i} of the descriptor table at {@code table}. */
+    static void writeDescriptor(GuestMemory memory, long table, int i, long addr, int len, int flags, int next) {
         long at = table + 16L * i;
         memory.writeU64(at, addr);
         memory.writeU32(at + 8, len);
@@ -85,8 +89,7 @@ final class DriverQueue {
     void publish(int head) {
         memory.writeU16(avail + 4 + 2L * (availIdx % size), (short) head);
         availIdx = (availIdx + 1) & 0xFFFF;
-        VarHandle.releaseFence();
-        memory.writeU16(avail + 2, (short) availIdx);
+        memory.writeU16Release(avail + 2, (short) availIdx);
     }
 
     int submit(List<Buf> bufs) {
@@ -125,14 +128,14 @@ final class DriverQueue {
         return memory.readU16(used + 4 + 8L * size) & 0xFFFF;
     }
 
+    /** used.idx, with acquire semantics: the elements it publishes are read after it. */
     int usedIdx() {
-        return memory.readU16(used + 2) & 0xFFFF;
+        return memory.readU16Acquire(used + 2) & 0xFFFF;
     }
 
     /** The used elements published since the last call. */
     List<Used> takeUsed() {
         int idx = usedIdx();
-        VarHandle.acquireFence();
         List<Used> out = new ArrayList<>();
         while (lastUsed != idx) {
             long e = used + 4 + 8L * (lastUsed % size);

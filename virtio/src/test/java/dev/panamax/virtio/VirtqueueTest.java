@@ -3,7 +3,9 @@ package dev.panamax.virtio;
 import dev.panamax.virtio.DriverQueue.Buf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -212,6 +214,41 @@ class VirtqueueTest {
         q.publish(0);
         driver.kick(0);
         assertThat(needsReset()).isTrue();
+    }
+
+    /**
+     * Linux sizes an indirect table by the request's segments, not by the ring: a 200-segment
+     * request on a ring of 8 is a normal request, bounded by its table's 200 entries.
+     */
+    @Test
+    void anIndirectTableLongerThanTheQueueIsServed() {
+        DriverQueue q = probe(MockDriver.INDIRECT_DESC);
+        List<Buf> bufs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            bufs.add(Buf.out(0x8000 + 16L * i, 16));
+        }
+        int head = q.submitIndirect(bufs);
+        driver.kick(0);
+        assertThat(needsReset()).isFalse();
+        assertThat(target.chains.getFirst().headIndex()).isEqualTo(head);
+        assertThat(target.chains.getFirst().descriptors()).hasSize(200);
+        assertThat(q.takeUsed()).extracting(DriverQueue.Used::id).containsExactly(head);
+    }
+
+    @Test
+    @Timeout(10)
+    void aLongIndirectTableThatLoopsNeedsReset() {
+        DriverQueue q = probe(MockDriver.INDIRECT_DESC);
+        int entries = 200;
+        long table = driver.alloc(16L * entries, 16);
+        for (int i = 0; i < entries; i++) {
+            q.writeDescriptor(table, i, 0x9000, 1, Descriptor.NEXT, (i + 1) % entries);
+        }
+        q.writeDescriptor(q.desc, 0, table, 16 * entries, Descriptor.INDIRECT, 0);
+        q.publish(0);
+        driver.kick(0);
+        assertThat(needsReset()).isTrue();
+        assertThat(target.chains).isEmpty();
     }
 
     @Test
