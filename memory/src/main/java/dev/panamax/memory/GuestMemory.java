@@ -157,8 +157,8 @@ public final class GuestMemory implements AutoCloseable {
      *                              is not 2-byte aligned
      */
     public short readU16Acquire(long address) {
-        GuestRegion r = alignedU16(address);
-        return (short) ORDERED_U16.getAcquire(r.host(), address - r.guestAddress());
+        Mapping m = alignedU16(address);
+        return (short) ORDERED_U16.getAcquire(m.host(), address - m.region().guestAddress());
     }
 
     /**
@@ -170,19 +170,19 @@ public final class GuestMemory implements AutoCloseable {
      *                              is not 2-byte aligned
      */
     public void writeU16Release(long address, short value) {
-        GuestRegion r = alignedU16(address);
-        ORDERED_U16.setRelease(r.host(), address - r.guestAddress(), value);
+        Mapping m = alignedU16(address);
+        ORDERED_U16.setRelease(m.host(), address - m.region().guestAddress(), value);
     }
 
     /**
      * The region holding the aligned u16 at {@code address}. Regions start on page boundaries of
      * page-aligned mappings, so a guest address aligned to 2 is a host address aligned to 2.
      */
-    private GuestRegion alignedU16(long address) {
+    private Mapping alignedU16(long address) {
         if ((address & 1) != 0) {
             throw new GuestMemoryException(address, 2, "is not 2-byte aligned");
         }
-        return region(address, 2);
+        return mapping(address, 2);
     }
 
     /** Copies {@code bytes} into guest memory at {@code address}. */
