@@ -6,21 +6,9 @@ package dev.panamax.memory;
  * {@link GuestMemoryException}).
  */
 public final class MappingException extends RuntimeException {
-    private final String call;
-    private final int errno;
-
     MappingException(String call, int errno) {
-        super(call + " failed: errno " + errno);
-        this.call = call;
-        this.errno = errno;
+        super(call + " failed: errno " + errno + (errno == ENOMEM ? " (ENOMEM: not enough memory)" : ""));
     }
 
-    /** The call that failed, e.g. {@code mmap(1073741824 bytes of guest RAM)}. */
-    public String call() {
-        return call;
-    }
-
-    public int errno() {
-        return errno;
-    }
+    private static final int ENOMEM = 12;
 }

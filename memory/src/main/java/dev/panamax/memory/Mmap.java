@@ -50,8 +50,8 @@ final class Mmap {
             try {
                 address = (long) MMAP.invokeExact(state, 0L, size, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
-            } catch (Throwable t) {
-                throw unexpected(t);
+            } catch (Throwable t) { // a downcall throws nothing of its own: this is a JVM failure
+                throw new IllegalStateException("mmap downcall", t);
             }
             if (address == MAP_FAILED) {
                 throw new MappingException("mmap(" + size + " bytes of guest RAM)", errno(state));
@@ -68,7 +68,7 @@ final class Mmap {
             try {
                 rc = (int) MUNMAP.invokeExact(state, address, size);
             } catch (Throwable t) {
-                throw unexpected(t);
+                throw new IllegalStateException("munmap downcall", t);
             }
             if (rc != 0) {
                 throw new MappingException("munmap(0x" + Long.toHexString(address) + ", " + size + " bytes)",
@@ -79,16 +79,5 @@ final class Mmap {
 
     private static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
-    }
-
-    /** A downcall throws nothing checked; anything it does throw is passed on as it is. */
-    private static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException("downcall threw a checked exception", t);
     }
 }

@@ -17,7 +17,6 @@ class GuestMemoryTest {
     private static final long LOW_SIZE = 64 * 1024;
     private static final long HIGH = 0x1_0000_0000L;
     private static final long HIGH_SIZE = 16 * 1024;
-    private static final int ENOMEM = 12;
     private static GuestMemory memory;
 
     @BeforeContainer
@@ -58,11 +57,8 @@ class GuestMemoryTest {
     void mappingMoreThanTheHostHasFailsNamingTheCallAndErrno() {
         // far beyond any x86_64 user address space, even with MAP_NORESERVE
         assertThatThrownBy(() -> GuestMemory.anonymous(List.of(new GuestMemory.Range(0, 1L << 60))))
-                .isInstanceOfSatisfying(MappingException.class, e -> {
-                    assertThat(e.call()).startsWith("mmap(");
-                    assertThat(e.errno()).isEqualTo(ENOMEM);
-                    assertThat(e).hasMessage("mmap(" + (1L << 60) + " bytes of guest RAM) failed: errno 12");
-                });
+                .isInstanceOf(MappingException.class)
+                .hasMessage("mmap(" + (1L << 60) + " bytes of guest RAM) failed: errno 12 (ENOMEM: not enough memory)");
     }
 
     @Test
