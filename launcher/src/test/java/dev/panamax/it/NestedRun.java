@@ -1,5 +1,7 @@
 package dev.panamax.it;
 
+import dev.panamax.kvm.testing.ProgressLog;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * One run of the JUnit console launcher inside a fresh nested test host, watched from outside:
- * ended when it prints nothing for {@link #SILENCE} or passes the phase's deadline. What it
+ * ended when it prints nothing for {@link NestedHostCommand#silence()} or passes the phase's deadline. What it
  * planned and finished comes from the progress log the inner run writes as it goes
  * ({@code dev.panamax.kvm.testing.ProgressLog}), so a run cut short still says what it did.
  *
@@ -33,11 +35,6 @@ import java.util.stream.Stream;
  */
 record NestedRun(String label, Map<String, String> planned, Map<String, Outcome> finished, int exitCode,
                  boolean endedAbnormally, String ending) {
-    /**
-     * A nested host that prints nothing for this long is stuck: the inner tests print a line as
-     * each starts and ends, and a single test is limited to {@link #TEST_TIMEOUT} inside.
-     */
-    static final Duration SILENCE = Duration.ofMinutes(5);
     /** The inner per-test limit: a boot, and one more after a boot hang, fit well inside it. */
     static final Duration TEST_TIMEOUT = Duration.ofMinutes(4);
     private static final int TAIL_LINES = 30;
@@ -65,10 +62,10 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
     }
 
     /** Boots a nested host, runs the selected tests in it, and returns once it is gone. */
-    static NestedRun start(String label, List<String> select, Instant deadline) throws Exception {
-        Path repo = TestHost.repo();
+    static NestedRun start(NestedHostCommand host, String label, List<String> select, Instant deadline)
+            throws Exception {
         Path module = Path.of("").toAbsolutePath();
-        Path reports = NestedHostIT.reportsDir().resolve(label);
+        Path reports = host.reports().resolve(label);
         deleteRecursively(reports);
         Files.createDirectories(reports);
         Path progress = reports.resolve("progress.tsv");
@@ -78,9 +75,9 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // QEMU-TCG's young AVX and SHA emulation: UseAVX=0 ended one JIT crash there, and a second
         // one was in the SHA-256 intrinsic (C1-compiled SHA2.implCompress), hence -UseSHA
-        List<String> command = new ArrayList<>(List.of(repo.resolve("scripts/nested-host.sh").toString(), java,
+        List<String> command = new ArrayList<>(List.of(host.script().toString(), java,
                 "-XX:UseAVX=0", "-XX:-UseSHA", "-XX:ErrorFile=" + reports.resolve("hs_err_pid%p.log"),
-                "-D" + NestedHostIT.progressProperty() + "=" + progress,
+                "-D" + ProgressLog.PROPERTY + "=" + progress,
                 "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
                 "org.junit.platform.console.ConsoleLauncher", "execute"));
         command.addAll(select);
@@ -101,7 +98,7 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         String killed = null;
         while (!p.waitFor(1, TimeUnit.SECONDS)) {
             Duration silent = Duration.ofNanos(System.nanoTime() - lastOutput.get());
-            if (silent.compareTo(SILENCE) > 0) {
+            if (silent.compareTo(host.silence()) > 0) {
                 killed = "printed nothing for " + silent.toSeconds() + " s: ended as stuck";
             } else if (Instant.now().isAfter(deadline.plusSeconds(30))) {
                 killed = "ran past the nested phase's deadline";
