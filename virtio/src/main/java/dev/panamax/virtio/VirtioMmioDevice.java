@@ -1,5 +1,7 @@
 package dev.panamax.virtio;
 
+import dev.panamax.device.BusDevice;
+import dev.panamax.device.InterruptLine;
 import dev.panamax.memory.GuestMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +16,8 @@ import java.util.function.IntConsumer;
 /**
  * A virtio device on the virtio-mmio transport, version 2 (virtio 1.x, "Virtio Over MMIO"):
  * the register window the guest's virtio_mmio driver programs, feature negotiation, the driver
- * status state machine, the queues and the interrupt.
+ * status state machine, the queues and the interrupt. It is a {@link BusDevice} itself: the VMM
+ * maps it on its MMIO bus as it is.
  *
  * <p>Threads: {@link #read} and {@link #write} run on vCPU threads (MMIO exits),
  * {@link #processQueue} on the VMM's event loop. Two locks, always taken in this order:
@@ -38,7 +41,7 @@ import java.util.function.IntConsumer;
  * forwards the index. Nothing on the vCPU path allocates, and no method throws: guest
  * mistakes are ignored or turn the device into DEVICE_NEEDS_RESET.
  */
-public final class VirtioMmioDevice {
+public final class VirtioMmioDevice implements BusDevice {
     /** QueueNotify's offset: the VMM puts one ioeventfd per queue here, datamatch = queue index. */
     public static final long NOTIFY_OFFSET = MmioRegister.QUEUE_NOTIFY;
 
@@ -50,7 +53,7 @@ public final class VirtioMmioDevice {
 
     private final GuestMemory memory;
     private final VirtioDevice device;
-    private final Runnable interrupt;
+    private final InterruptLine interrupt;
     private final IntConsumer queueNotifier;
     // The device's fixed properties, read once so the vCPU path never calls into the device.
     private final int deviceType;
@@ -79,7 +82,7 @@ public final class VirtioMmioDevice {
      *                      an MMIO exit (no ioeventfd caught it); the VMM hands it to its event
      *                      loop, which calls {@link #processQueue}
      */
-    public VirtioMmioDevice(GuestMemory memory, VirtioDevice device, Runnable interrupt, IntConsumer queueNotifier) {
+    public VirtioMmioDevice(GuestMemory memory, VirtioDevice device, InterruptLine interrupt, IntConsumer queueNotifier) {
         this.memory = Objects.requireNonNull(memory, "memory");
         this.device = Objects.requireNonNull(device, "device");
         this.interrupt = Objects.requireNonNull(interrupt, "interrupt");
@@ -106,6 +109,7 @@ public final class VirtioMmioDevice {
      * A guest read of {@code size} bytes at {@code offset} in the 4 KiB window: 32-bit for
      * registers, 8/16/32-bit for the configuration space; anything else reads 0.
      */
+    @Override
     public long read(long offset, int size) {
         try {
             if (offset >= MmioRegister.CONFIG && offset < MmioRegister.WINDOW_SIZE) {
@@ -122,6 +126,7 @@ public final class VirtioMmioDevice {
     }
 
     /** A guest write; see {@link #read} for the sizes that count. Never throws. */
+    @Override
     public void write(long offset, int size, long value) {
         boolean raise = false;
         try {
@@ -449,7 +454,7 @@ public final class VirtioMmioDevice {
 
     private void raiseInterrupt() {
         try {
-            interrupt.run();
+            interrupt.trigger();
         } catch (RuntimeException e) {
             LOG.warn("virtio-mmio {}: raising the interrupt failed", deviceType, e);
         }

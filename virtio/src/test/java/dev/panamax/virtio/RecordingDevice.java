@@ -60,14 +60,10 @@ final class RecordingDevice implements VirtioDevice {
         if (failWith != null) {
             throw failWith;
         }
-        boolean used = false;
-        DescriptorChain chain;
-        while ((chain = queue.pop()) != null) {
+        return queue.serveEach(chain -> {
             chains.add(chain);
-            queue.addUsed(chain.headIndex(), usedLength);
-            used = true;
-        }
-        return used;
+            return usedLength;
+        });
     }
 
     @Override

@@ -18,7 +18,6 @@ import dev.panamax.vcpu.VcpuSnapshot;
 import dev.panamax.vmm.boot.BootPlan;
 import dev.panamax.vmm.boot.LinuxLoader;
 import dev.panamax.vmm.boot.MemoryMap;
-import dev.panamax.vmm.device.Bus;
 import dev.panamax.vmm.device.I8042;
 import dev.panamax.vmm.device.Serial8250;
 
@@ -108,15 +107,13 @@ public final class MicroVm implements AutoCloseable {
             vm.registerIrqfd(serialIrq, Serial8250.COM1_IRQ);
             Serial8250 serial = new Serial8250(console.output(), serialIrq::signal);
             microVm.serial = serial;
-            Bus pio = new Bus();
-            pio.register(Serial8250.COM1, Serial8250.LENGTH, serial);
-            pio.register(I8042.BASE, I8042.LENGTH,
+            Buses buses = new Buses();
+            buses.pio.register(Serial8250.COM1, Serial8250.LENGTH, serial);
+            buses.pio.register(I8042.BASE, I8042.LENGTH,
                     new I8042(() -> microVm.stopWith(new StopReason.Reset("i8042 reset command"))));
-            Bus mmio = new Bus();
             microVm.eventLoop = own(resources, new EventLoop());
-            virtio.attach(vm, memory, mmio, microVm.eventLoop, resources);
+            virtio.attach(vm, memory, buses.mmio, microVm.eventLoop, resources);
             microVm.eventLoop.start();
-            PortIo buses = new PortIo(pio, mmio);
 
             List<CpuidEntry> supported = kvm.supportedCpuid();
             for (int i = 0; i < machine.vcpuCount(); i++) {

@@ -1,5 +1,6 @@
 package dev.panamax.vmm;
 
+import dev.panamax.device.Bus;
 import dev.panamax.kvm.EventFd;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.memory.GuestMemory;
@@ -8,8 +9,6 @@ import dev.panamax.virtio.RngDevice;
 import dev.panamax.virtio.VirtioDevice;
 import dev.panamax.virtio.VirtioMmioDevice;
 import dev.panamax.vmm.boot.MemoryMap;
-import dev.panamax.vmm.device.Bus;
-import dev.panamax.vmm.device.BusDevice;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -96,17 +95,7 @@ final class VirtioDevices {
                 int queue = q;
                 loop.add(notify, () -> device.processQueue(queue));
             }
-            mmio.register(s.base(), MemoryMap.VIRTIO_MMIO_SIZE, new BusDevice() {
-                @Override
-                public long read(long offset, int size) {
-                    return device.read(offset, size);
-                }
-
-                @Override
-                public void write(long offset, int size, long value) {
-                    device.write(offset, size, value);
-                }
-            });
+            mmio.register(s.base(), MemoryMap.VIRTIO_MMIO_SIZE, device);
         }
     }
 }

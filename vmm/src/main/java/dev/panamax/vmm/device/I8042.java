@@ -1,5 +1,7 @@
 package dev.panamax.vmm.device;
 
+import dev.panamax.device.BusDevice;
+
 /**
  * The part of the i8042 keyboard controller a microVM needs: enough of the command set for
  * Linux's i8042 driver to probe it (controller configuration byte, self tests, a keyboard that

@@ -1,5 +1,8 @@
 package dev.panamax.vmm.device;
 
+import dev.panamax.device.BusDevice;
+import dev.panamax.device.InterruptLine;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,5 @@
 /**
- * The legacy devices a microVM keeps, 8250 UART and i8042, and the {@link dev.panamax.vmm.device.Bus}
- * that maps port and MMIO ranges to them for the vCPU threads' exits.
+ * The legacy devices a microVM keeps, 8250 UART and i8042: {@link dev.panamax.device.BusDevice}s
+ * the VMM maps on its port bus.
  */
 package dev.panamax.vmm.device;

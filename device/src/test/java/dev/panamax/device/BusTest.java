@@ -1,4 +1,4 @@
-package dev.panamax.vmm.device;
+package dev.panamax.device;
 
 import org.junit.jupiter.api.Test;
 

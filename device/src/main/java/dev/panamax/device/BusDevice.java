@@ -1,4 +1,4 @@
-package dev.panamax.vmm.device;
+package dev.panamax.device;
 
 /**
  * A device window on the port or MMIO bus. Offsets are relative to where the device is mapped.

@@ -1,4 +1,4 @@
-package dev.panamax.vmm.device;
+package dev.panamax.device;
 
 import java.util.Arrays;
 
