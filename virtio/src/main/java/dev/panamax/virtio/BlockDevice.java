@@ -1,6 +1,5 @@
 package dev.panamax.virtio;
 
-import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * shape fails with IOERR when there is a status byte to say so; without one the chain is
  * returned unused (length 0).
  */
-public final class BlockDevice implements VirtioDevice, AutoCloseable {
+public final class BlockDevice extends ChainServer implements AutoCloseable {
     /** Sectors are 512 bytes whatever the image's block size (virtio-blk's unit). */
     public static final int SECTOR_SIZE = 512;
 
@@ -83,11 +82,6 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
     private final long capacitySectors;
     private final byte[] serial;
     private final byte[] config;
-    /**
-     * Guest memory while the device is active; null after a reset. The transport's device lock
-     * serializes activate, reset and process, so it needs no more synchronization.
-     */
-    private GuestMemory memory;
 
     private BlockDevice(Path path, FileChannel file, Flusher flusher, boolean readOnly, long capacitySectors,
             String driveId) {
@@ -201,21 +195,6 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
         // Nothing is writable without VIRTIO_BLK_F_CONFIG_WCE, which is not offered.
     }
 
-    @Override
-    public void activate(GuestMemory memory, long ackedFeatures, List<Virtqueue> queues) {
-        this.memory = memory;
-    }
-
-    @Override
-    public void reset() {
-        this.memory = null;
-    }
-
-    /** Serves each available request on its own (see {@link #serve}). */
-    @Override
-    public boolean process(int queueIndex, Virtqueue queue) throws VirtqueueException {
-        return queue.serveEach(this::serve);
-    }
 
     /** Closes the image file. */
     @Override
@@ -229,7 +208,8 @@ public final class BlockDevice implements VirtioDevice, AutoCloseable {
     }
 
     /** Runs one request; returns the bytes written into the guest's buffers (data + status). */
-    private int serve(DescriptorChain chain) {
+    @Override
+    int serve(DescriptorChain chain) {
         List<Descriptor> readable = new ArrayList<>();
         List<Descriptor> writable = new ArrayList<>();
         boolean ordered = true;

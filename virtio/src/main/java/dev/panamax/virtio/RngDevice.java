@@ -1,12 +1,10 @@
 package dev.panamax.virtio;
 
-import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.security.SecureRandom;
-import java.util.List;
 
 /**
  * virtio-rng (virtio 1.x, "Entropy Device"): one request queue; each chain's writable buffers
@@ -14,7 +12,7 @@ import java.util.List;
  * {@link #MAX_BYTES_PER_REQUEST} per request so one guest request cannot keep the event loop
  * busy for long. No features, no configuration space.
  */
-public final class RngDevice implements VirtioDevice {
+public final class RngDevice extends ChainServer {
     /** The most one request gets; the guest asks again for more. */
     public static final int MAX_BYTES_PER_REQUEST = 64 * 1024;
 
@@ -24,11 +22,6 @@ public final class RngDevice implements VirtioDevice {
 
     private final SecureRandom random = new SecureRandom();
     private final byte[] chunk = new byte[CHUNK];
-    /**
-     * Guest memory while the device is active; null after a reset. The transport's device lock
-     * serializes activate, reset and process, so it needs no more synchronization.
-     */
-    private GuestMemory memory;
 
     @Override
     public int deviceType() {
@@ -60,27 +53,13 @@ public final class RngDevice implements VirtioDevice {
         // No configuration space.
     }
 
-    @Override
-    public void activate(GuestMemory memory, long ackedFeatures, List<Virtqueue> queues) {
-        this.memory = memory;
-    }
-
-    @Override
-    public void reset() {
-        this.memory = null;
-    }
-
-    /** Serves each available request on its own (see {@link #serve}). */
-    @Override
-    public boolean process(int queueIndex, Virtqueue queue) throws VirtqueueException {
-        return queue.serveEach(this::serve);
-    }
 
     /**
      * Fills the writable buffers in order; stops at the cap or at a buffer outside guest RAM,
      * so the used length is always the prefix actually written.
      */
-    private int serve(DescriptorChain chain) {
+    @Override
+    int serve(DescriptorChain chain) {
         int written = 0;
         for (Descriptor d : chain.descriptors()) {
             if (!d.isWriteOnly()) {

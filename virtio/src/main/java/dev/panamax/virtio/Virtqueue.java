@@ -6,7 +6,6 @@ import dev.panamax.memory.GuestMemoryException;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToIntFunction;
 
 /**
  * The device side of one split virtqueue (virtio 1.x, "Split Virtqueues"): the descriptor table,
@@ -28,9 +27,8 @@ import java.util.function.ToIntFunction;
  * (aligned, so single-copy atomic: the rings' alignment, checked at activation, guarantees it);
  * the store-load order takes a {@link VarHandle#fullFence()}, which acquire/release cannot give.
  *
- * <p>Devices call {@link #pop()} and {@link #addUsed(int, int)} (or {@link #serveEach}, which
- * does both for every chain) on the transport's processing thread; everything else is the
- * transport's, under its locks. Not thread-safe on its own.
+ * <p>Devices call {@link #pop()} and {@link #addUsed(int, int)} on the transport's processing
+ * thread; everything else is the transport's, under its locks. Not thread-safe on its own.
  */
 public final class Virtqueue {
     /** The largest queue the split layout allows (virtio 1.x: Queue Size is at most 32768). */
@@ -134,23 +132,6 @@ public final class Virtqueue {
         } catch (GuestMemoryException e) {
             throw new VirtqueueException("queue " + index + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Serves every available chain in turn, for a device that answers each chain on its own (as
-     * block and rng do): pops until {@link #pop()} finds the ring empty and completes each chain
-     * with the bytes {@code server} says it wrote into the chain's writable buffers.
-     *
-     * @return whether any chain was used
-     */
-    boolean serveEach(ToIntFunction<DescriptorChain> server) throws VirtqueueException {
-        boolean used = false;
-        DescriptorChain chain;
-        while ((chain = pop()) != null) {
-            addUsed(chain.headIndex(), server.applyAsInt(chain));
-            used = true;
-        }
-        return used;
     }
 
     /**

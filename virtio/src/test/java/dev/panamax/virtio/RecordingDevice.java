@@ -60,10 +60,14 @@ final class RecordingDevice implements VirtioDevice {
         if (failWith != null) {
             throw failWith;
         }
-        return queue.serveEach(chain -> {
+        boolean used = false;
+        DescriptorChain chain;
+        while ((chain = queue.pop()) != null) {
             chains.add(chain);
-            return usedLength;
-        });
+            queue.addUsed(chain.headIndex(), usedLength);
+            used = true;
+        }
+        return used;
     }
 
     @Override
