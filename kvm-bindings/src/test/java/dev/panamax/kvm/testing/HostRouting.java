@@ -26,7 +26,16 @@ public final class HostRouting implements PostDiscoveryFilter {
     /** Tag of the runner that runs the other two inside the nested test host. */
     public static final String NESTED_RUNNER = "nested-runner";
 
-    private final KvmHost host = KvmHost.probe();
+    private final KvmHost host;
+
+    /** As the JUnit Platform makes it: for this process's KVM device. */
+    public HostRouting() {
+        this(KvmHost.probe());
+    }
+
+    HostRouting(KvmHost host) {
+        this.host = host;
+    }
 
     /** The tags of tests this host cannot run itself: they belong in the nested test host. */
     public static List<String> deferredTags(KvmHost host) {
