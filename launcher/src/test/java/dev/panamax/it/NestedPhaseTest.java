@@ -34,6 +34,7 @@ class NestedPhaseTest {
                 #!/bin/bash
                 for a in "$@"; do [[ $a == -Dpanamax.test.progress=* ]] && P=${a#*=}; done
                 n=$(cat "%1$s/count" 2>/dev/null || echo 0); RUN=$((n + 1)); echo $RUN >"%1$s/count"
+                printf '%%s\n' "$@" >"%1$s/args.$RUN"
                 plan() { for t in "$@"; do printf 'planned\\t[test:%%s]\\t%%s()\\n' "$t" "$t" >>"$P"; done; }
                 finish() { printf '%%s\\t[test:%%s]\\t0.1\\t%%s\\n' "$2" "$1" "${3:-}" >>"$P"; echo "[progress] $2 $1"; }
                 case $RUN in
@@ -66,6 +67,26 @@ class NestedPhaseTest {
         assertThat(phase.endings().get(0)).startsWith("run1: printed nothing for ").endsWith("s: ended as stuck");
         assertThat(phase.endings().get(1)).isEqualTo("run2: some tests failed");
         assertThat(phase.endings().get(2)).isEqualTo("retry: every test passed");
+        // the fresh hosts got exactly the unfinished, then the failed, tests
+        assertThat(Files.readAllLines(dir.resolve("args.2"))).containsSubsequence("--select", "uid:[test:b]")
+                .containsSubsequence("--select", "uid:[test:c]").doesNotContain("uid:[test:a]", "--select-package");
+        assertThat(Files.readAllLines(dir.resolve("args.3"))).containsSubsequence("--select", "uid:[test:c]")
+                .doesNotContain("uid:[test:a]", "uid:[test:b]");
+    }
+
+    @Test
+    void theRealConsoleLauncherRunsExactlyTheTestsSelectedById() throws Exception {
+        String id = "[engine:junit-jupiter]/[class:dev.panamax.launcher.MainTest]/[method:helpExitsZero()]";
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", NestedRun.classpath(),
+                "org.junit.platform.console.ConsoleLauncher", "execute", "--disable-banner", "--details", "flat"));
+        command.addAll(NestedRun.byIds(List.of(id)));
+        command.addAll(List.of("--include-classname", ".*"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("helpExitsZero()").contains("1 tests successful");
     }
 
     @Test

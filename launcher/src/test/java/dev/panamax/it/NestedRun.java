@@ -57,7 +57,7 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
     /** The console launcher's selection of exactly these tests. */
     static List<String> byIds(List<String> uniqueIds) {
         List<String> select = new ArrayList<>();
-        uniqueIds.forEach(id -> select.addAll(List.of("--select-unique-id", id)));
+        uniqueIds.forEach(id -> select.addAll(List.of("--select", "uid:" + id)));
         return select;
     }
 
@@ -69,9 +69,7 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         deleteRecursively(reports);
         Files.createDirectories(reports);
         Path progress = reports.resolve("progress.tsv");
-        String classpath = String.join(":", module.resolve("target/test-classes").toString(),
-                module.resolve("target/classes").toString(),
-                Files.readString(module.resolve("target/it-classpath.txt")).strip());
+        String classpath = classpath();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // QEMU-TCG's young AVX and SHA emulation: UseAVX=0 ended one JIT crash there, and a second
         // one was in the SHA-256 intrinsic (C1-compiled SHA2.implCompress), hence -UseSHA
@@ -133,6 +131,14 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         Map<String, Outcome> finished = new LinkedHashMap<>();
         readProgress(progress, planned, finished);
         return new NestedRun(label, planned, finished, rc, abnormal, ending);
+    }
+
+    /** The launcher module's test classpath, with every module's KVM tests (their test jars). */
+    static String classpath() throws IOException {
+        Path module = Path.of("").toAbsolutePath();
+        return String.join(":", module.resolve("target/test-classes").toString(),
+                module.resolve("target/classes").toString(),
+                Files.readString(module.resolve("target/it-classpath.txt")).strip());
     }
 
     private static void copyOutput(Process p, Deque<String> tail, AtomicLong lastOutput) {
