@@ -37,7 +37,7 @@ record NestedPhase(Map<String, String> planned, Map<String, List<NestedRun.Outco
                 break;
             }
             if (!phase.planned.isEmpty()) { // else nothing was planned yet: the same selection again
-                System.out.println("[nested] " + unfinished.size() + " tests not finished; going on in a fresh nested host");
+                System.out.println(host.logPrefix() + unfinished.size() + " tests not finished; going on in a fresh nested host");
                 select = NestedRun.byIds(unfinished);
             }
         }

@@ -42,7 +42,7 @@ class NestedPhaseTest {
                 esac
                 """.formatted(dir, runBodies));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        return new NestedHostCommand(script, SILENCE, dir.resolve("reports"));
+        return new NestedHostCommand(script, SILENCE, dir.resolve("reports"), "fake nested host");
     }
 
     @Test

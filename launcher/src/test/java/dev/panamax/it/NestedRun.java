@@ -87,12 +87,13 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         ProcessBuilder builder = new ProcessBuilder(command).directory(module.toFile()).redirectErrorStream(true);
         builder.environment().put("NESTED_TIMEOUT", Long.toString(Math.max(60, limit.toSeconds())));
         builder.environment().put("NESTED_CONSOLE_LOG", reports.resolve("l1-console.log").toString());
-        System.out.println("[nested] " + label + ": starting a nested host (" + select.size() / 2 + " selectors)");
+        System.out.println(host.logPrefix() + label + ": starting a nested host (" + select.size() / 2 + " selectors)");
         Process p = builder.start();
         p.getOutputStream().close();
         Deque<String> tail = new ArrayDeque<>();
         AtomicLong lastOutput = new AtomicLong(System.nanoTime());
-        Thread reader = Thread.ofPlatform().name("nested-output-" + label).daemon().start(() -> copyOutput(p, tail, lastOutput));
+        Thread reader = Thread.ofPlatform().name("nested-output-" + label).daemon()
+                .start(() -> copyOutput(p, host.logPrefix(), tail, lastOutput));
         String killed = null;
         while (!p.waitFor(1, TimeUnit.SECONDS)) {
             Duration silent = Duration.ofNanos(System.nanoTime() - lastOutput.get());
@@ -102,7 +103,7 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
                 killed = "ran past the nested phase's deadline";
             }
             if (killed != null) {
-                System.out.println("[nested] " + label + " " + killed);
+                System.out.println(host.logPrefix() + label + " " + killed);
                 p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor();
@@ -124,7 +125,7 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
                     default -> "exit code " + rc;
                 };
         if (abnormal) {
-            System.out.println("[nested] " + label + " ended abnormally: " + ending + "; its last lines:\n"
+            System.out.println(host.logPrefix() + label + " ended abnormally: " + ending + "; its last lines:\n"
                     + String.join("\n", tail));
         }
         Map<String, String> planned = new LinkedHashMap<>();
@@ -141,11 +142,11 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
                 Files.readString(module.resolve("target/it-classpath.txt")).strip());
     }
 
-    private static void copyOutput(Process p, Deque<String> tail, AtomicLong lastOutput) {
+    private static void copyOutput(Process p, String prefix, Deque<String> tail, AtomicLong lastOutput) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 lastOutput.set(System.nanoTime());
-                System.out.println("[nested] " + line);
+                System.out.println(prefix + line);
                 synchronized (tail) {
                     tail.addLast(line);
                     if (tail.size() > TAIL_LINES) {
