@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class NestedPhaseTest {
     private static final Duration SILENCE = Duration.ofSeconds(2);
+    private static final Duration TEST_TIMEOUT = Duration.ofSeconds(2);
     @TempDir
     Path dir;
 
@@ -42,7 +43,7 @@ class NestedPhaseTest {
                 esac
                 """.formatted(dir, runBodies));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        return new NestedHostCommand(script, SILENCE, dir.resolve("reports"), "fake nested host");
+        return new NestedHostCommand(script, SILENCE, TEST_TIMEOUT, dir.resolve("reports"), "fake nested host");
     }
 
     @Test
@@ -101,6 +102,18 @@ class NestedPhaseTest {
         assertThat(phase.endings()).containsExactly(
                 "run1: the nested kernel reported a lockup (console: " + dir.resolve("reports/run1/l1-console.log") + ")",
                 "run2: every test passed");
+    }
+
+    @Test
+    void aTestStillRunningPastItsTimeoutEndsItsHostEvenWhileTheHeartbeatGoesOn() throws Exception {
+        NestedHostCommand host = fakeHost("""
+                1) plan z w; echo "[progress] 1/2 start z"; while :; do echo "[progress] 1/2 still running z"; sleep 0.5; done ;;
+                2) plan w; finish w SUCCESSFUL; exit 0 ;;
+                """);
+        NestedPhase phase = NestedPhase.run(host, List.of("--select-package", "x"), Duration.ofMinutes(1));
+        assertThat(phase.endings().getFirst()).isEqualTo("run1: a test ran past its 2 s timeout: ended as stuck");
+        assertThat(phase.passed("[test:w]")).isTrue();
+        assertThat(phase.unfinished()).containsExactly("[test:z]");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -35,8 +36,8 @@ import java.util.stream.Stream;
  */
 record NestedRun(String label, Map<String, String> planned, Map<String, Outcome> finished, int exitCode,
                  boolean endedAbnormally, String ending) {
-    /** The inner per-test limit: a boot, and one more after a boot hang, fit well inside it. */
-    static final Duration TEST_TIMEOUT = Duration.ofMinutes(4);
+    private static final Pattern TEST_START = Pattern.compile("\\[progress] \\d+/\\d+ start ");
+    private static final Pattern TEST_END = Pattern.compile("\\[progress] \\d+/\\d+ (SUCCESSFUL|FAILED|ABORTED) ");
     private static final int TAIL_LINES = 30;
 
     /** A test's result: JUnit's status name and the first line of its problem (empty when it passed). */
@@ -80,7 +81,7 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
                 "org.junit.platform.console.ConsoleLauncher", "execute"));
         command.addAll(select);
         command.addAll(List.of("--include-classname", ".*", "--exclude-classname", ".*NestedHostIT",
-                "--config=junit.jupiter.execution.timeout.testable.method.default=" + TEST_TIMEOUT.toSeconds() + " s",
+                "--config=junit.jupiter.execution.timeout.testable.method.default=" + host.testTimeout().toSeconds() + " s",
                 "--reports-dir", reports.toString(), "--details", "summary", "--disable-banner"));
 
         Duration limit = Duration.between(Instant.now(), deadline);
@@ -92,21 +93,24 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         p.getOutputStream().close();
         Deque<String> tail = new ArrayDeque<>();
         AtomicLong lastOutput = new AtomicLong(System.nanoTime());
+        AtomicLong testStarted = new AtomicLong(); // when the running test started; 0 between tests
         Thread reader = Thread.ofPlatform().name("nested-output-" + label).daemon()
-                .start(() -> copyOutput(p, host.logPrefix(), tail, lastOutput));
+                .start(() -> copyOutput(p, host.logPrefix(), tail, lastOutput, testStarted));
         String killed = null;
         while (!p.waitFor(1, TimeUnit.SECONDS)) {
             Duration silent = Duration.ofNanos(System.nanoTime() - lastOutput.get());
+            long started = testStarted.get();
             if (silent.compareTo(host.silence()) > 0) {
                 killed = "printed nothing for " + silent.toSeconds() + " s: ended as stuck";
+            } else if (started != 0 && System.nanoTime() - started > host.testLimit().toNanos()) {
+                // a test thread inside KVM_RUN cannot be interrupted by JUnit's timeout
+                killed = "a test ran past its " + host.testTimeout().toSeconds() + " s timeout: ended as stuck";
             } else if (Instant.now().isAfter(deadline.plusSeconds(30))) {
                 killed = "ran past the nested phase's deadline";
             }
             if (killed != null) {
                 System.out.println(host.logPrefix() + label + " " + killed);
-                p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor();
+                end(p);
                 break;
             }
         }
@@ -134,6 +138,20 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         return new NestedRun(label, planned, finished, rc, abnormal, ending);
     }
 
+    /**
+     * Ends the nested host: SIGTERM first, so that the script stops QEMU and keeps the nested
+     * kernel's console log, then SIGKILL for whatever is left.
+     */
+    private static void end(Process p) throws InterruptedException {
+        List<ProcessHandle> tree = p.toHandle().descendants().toList();
+        p.destroy();
+        if (!p.waitFor(15, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        tree.forEach(ProcessHandle::destroyForcibly);
+    }
+
     /** The launcher module's test classpath, with every module's KVM tests (their test jars). */
     static String classpath() throws IOException {
         Path module = Path.of("").toAbsolutePath();
@@ -142,10 +160,17 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
                 Files.readString(module.resolve("target/it-classpath.txt")).strip());
     }
 
-    private static void copyOutput(Process p, String prefix, Deque<String> tail, AtomicLong lastOutput) {
+    private static void copyOutput(Process p, String prefix, Deque<String> tail, AtomicLong lastOutput,
+                                   AtomicLong testStarted) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
-                lastOutput.set(System.nanoTime());
+                long now = System.nanoTime();
+                lastOutput.set(now);
+                if (TEST_START.matcher(line).lookingAt()) {
+                    testStarted.set(now);
+                } else if (TEST_END.matcher(line).lookingAt()) {
+                    testStarted.set(0);
+                }
                 System.out.println(prefix + line);
                 synchronized (tail) {
                     tail.addLast(line);

@@ -11,12 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 
 /**
  * Inside the nested test host, writes each planned and each finished test to the file named by
  * the system property {@value #PROPERTY}, one line each, as they happen, and prints a progress
- * line per test. The runner outside reads it after the run, also after a run that the nested
- * host's death cut short, and knows which tests are still to do. Inert without the property.
+ * line per test, and a heartbeat line every {@link #HEARTBEAT} while a test runs. The runner
+ * outside reads the file after the run, also after a run that the nested host's death cut
+ * short, and knows which tests are still to do; and it takes silence, no heartbeat, for a
+ * nested host that froze. Inert without the property.
  *
  * <p>Line format, tab-separated: {@code planned <uniqueId> <name>} and
  * {@code <SUCCESSFUL|FAILED|ABORTED|SKIPPED> <uniqueId> <seconds> <first line of the problem>}.
@@ -24,12 +27,15 @@ import java.nio.file.StandardOpenOption;
 public final class ProgressLog implements TestExecutionListener {
     /** System property naming the file to append to. */
     public static final String PROPERTY = "panamax.test.progress";
+    /** How often a running test is reported: well inside the runner's silence limit. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(20);
 
     private final Path file;
     private TestPlan plan;
     private int planned;
-    private int done;
-    private long startedAt;
+    private volatile int done;
+    private volatile long startedAt;
+    private volatile String running;
 
     public ProgressLog() {
         String path = System.getProperty(PROPERTY);
@@ -52,13 +58,30 @@ public final class ProgressLog implements TestExecutionListener {
             }
         }
         append(lines.toString());
+        Thread.ofPlatform().name("progress-heartbeat").daemon().start(this::heartbeat);
+    }
+
+    private void heartbeat() {
+        try {
+            while (true) {
+                Thread.sleep(HEARTBEAT);
+                String test = running;
+                if (test != null) {
+                    System.out.printf("[progress] %d/%d still running %s (%.0f s)%n", done + 1, planned, test,
+                            (System.nanoTime() - startedAt) / 1e9);
+                }
+            }
+        } catch (InterruptedException e) {
+            // the JVM is ending
+        }
     }
 
     @Override
     public void executionStarted(TestIdentifier test) {
         if (file != null && test.isTest()) {
             startedAt = System.nanoTime();
-            System.out.printf("[progress] %d/%d start %s%n", done + 1, planned, name(test));
+            running = name(test);
+            System.out.printf("[progress] %d/%d start %s%n", done + 1, planned, running);
         }
     }
 
@@ -76,6 +99,7 @@ public final class ProgressLog implements TestExecutionListener {
             return;
         }
         done++;
+        running = null;
         double seconds = (System.nanoTime() - startedAt) / 1e9;
         String problem = result.getThrowable().map(t -> t.getClass().getSimpleName() + ": " + t.getMessage()).orElse("");
         System.out.printf("[progress] %d/%d %s %s (%.1f s)%n", done, planned, result.getStatus(), name(test), seconds);
