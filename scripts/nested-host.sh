@@ -43,7 +43,7 @@ if [[ ${PANAMAX_NESTED:-} == 1 ]] || { [[ ${NESTED_FORCE:-0} != 1 ]] && hardware
 fi
 
 
-ensure_pkgs qemu-system-x86 busybox-static cpio xz-utils
+ensure_pkgs qemu-system-x86 busybox-static cpio xz-utils socat
 mkdir -p "$NDIR"
 
 # --- L1 kernel: newest linux-image-6.1.0-N-amd64, only vmlinuz + the modules kept --
@@ -165,6 +165,8 @@ CATPID=
 # shellcheck disable=SC2317 # runs from the EXIT trap
 cleanup() {
 	if [[ -n $QPID ]] && kill -0 "$QPID" 2>/dev/null; then
+		# Ended from outside (a hang): where each L1 CPU was, for the diagnosis, before QEMU goes.
+		dump_l1_cpus
 		kill "$QPID" 2>/dev/null || true
 		wait "$QPID" 2>/dev/null || true
 	fi
@@ -173,7 +175,19 @@ cleanup() {
 		cp "$RUN/console.log" "$NDIR/last-console.log"
 		[[ -z ${NESTED_CONSOLE_LOG:-} ]] || cp "$RUN/console.log" "$NESTED_CONSOLE_LOG" 2>/dev/null || true
 	fi
+	if [[ -n ${NESTED_CONSOLE_LOG:-} && -s $RUN/l1-cpus.txt ]]; then
+		cp "$RUN/l1-cpus.txt" "$RUN/l1-kallsyms.gz" "$(dirname "$NESTED_CONSOLE_LOG")/" 2>/dev/null || true
+	fi
 	[[ -n ${NESTED_KEEP_RUN:-} ]] || rm -rf "$RUN"
+}
+# QEMU's monitor: every L1 CPU's registers (L1's kernel symbols are in l1-kallsyms.gz, which
+# L1's init writes at boot; KASLR moves them each boot; a CPU inside the guest shows the tiny
+# guest's addresses, see build/guest-src/*/System.map).
+# shellcheck disable=SC2317 # runs from the EXIT trap
+dump_l1_cpus() {
+	[[ -S $RUN/monitor.sock ]] || return 0
+	printf 'info cpus\ninfo registers -a\n' |
+		timeout 10 socat -t 5 - "UNIX-CONNECT:$RUN/monitor.sock" >"$RUN/l1-cpus.txt" 2>&1 || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -203,6 +217,7 @@ qemu-system-x86_64 -accel "$accel" -M q35 -cpu max,+svm,+npt -smp "$CPUS" -m "$M
 	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$(esc "$REPO"),mount_tag=repo,security_model=none,multidevs=remap" \
 	-virtfs "local,path=$(esc "$RUN"),mount_tag=pmxrun,security_model=none" \
+	-monitor "unix:$(esc "$RUN/monitor.sock"),server=on,wait=off" \
 	-device virtio-serial-pci \
 	-chardev stdio,id=out,signal=off -device virtconsole,chardev=out \
 	-chardev "file,id=err,path=$(esc "$RUN/err.fifo")" -device virtconsole,chardev=err \
