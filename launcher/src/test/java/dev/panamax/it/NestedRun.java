@@ -88,6 +88,7 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         ProcessBuilder builder = new ProcessBuilder(command).directory(module.toFile()).redirectErrorStream(true);
         builder.environment().put("NESTED_TIMEOUT", Long.toString(Math.max(60, limit.toSeconds())));
         builder.environment().put("NESTED_CONSOLE_LOG", reports.resolve("l1-console.log").toString());
+        builder.environment().put("NESTED_VERBOSE", "1"); // "L1 up after N s": a line before the JVM's first
         System.out.println(host.logPrefix() + label + ": starting a nested host (" + select.size() / 2 + " selectors)");
         Process p = builder.start();
         p.getOutputStream().close();

@@ -58,6 +58,7 @@ public final class ProgressLog implements TestExecutionListener {
             }
         }
         append(lines.toString());
+        System.out.printf("[progress] %d tests planned%n", planned);
         Thread.ofPlatform().name("progress-heartbeat").daemon().start(this::heartbeat);
     }
 
