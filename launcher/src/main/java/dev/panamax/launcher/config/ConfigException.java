@@ -1,5 +1,7 @@
 package dev.panamax.launcher.config;
 
+import java.util.function.Supplier;
+
 /**
  * A configuration the launcher refuses: bad JSON, an unknown or unsupported key, a wrong type, a
  * missing file, an impossible size. {@link #getMessage()} is exactly the one line to print (the
@@ -15,6 +17,23 @@ public final class ConfigException extends RuntimeException {
 
     public ConfigException(String message, Throwable cause) {
         super(oneLine(message), cause);
+    }
+
+    /** A refusal of the value at {@code path} ({@link KeyPath}): {@code PATH: PROBLEM}. */
+    static ConfigException at(String path, String problem) {
+        return new ConfigException(path + ": " + problem);
+    }
+
+    /**
+     * Builds a {@code dev.panamax.vmm} value, whose constructors refuse with an
+     * {@link IllegalArgumentException} whose message is already fit to show (a range, a drive id).
+     */
+    static <T> T building(Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
     }
 
     /** Escapes control characters so that a message is always one printable line. */

@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
 /**
  * The launcher's quick flags, {@code --kernel PATH --initrd PATH --append ARGS --cpus N --mem MIB
  * [--drive PATH[,ro]]... [--entropy]}, as given on the command line (null = not given). They map
- * one to one onto the config file's {@code kernel_image_path}, {@code initrd_path},
- * {@code boot_args}, {@code vcpu_count}, {@code mem_size_mib}, {@code drives} and {@code entropy},
- * and go through the same checks, so errors after parsing carry the same messages (and so name
+ * one to one onto the config model ({@link FirecrackerConfig}), that is onto the config file's
+ * {@code kernel_image_path}, {@code initrd_path}, {@code boot_args}, {@code vcpu_count},
+ * {@code mem_size_mib}, {@code drives} and {@code entropy}, and go through the same checks, so errors after parsing carry the same messages (and so name
  * those JSON keys, e.g. {@code drives[0].path_on_host}); only a value that is not a number, or a
  * {@code --drive} that is not {@code PATH[,ro]}, names the flag.
  *
@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  */
 public record QuickFlags(String kernel, String initrd, String append, String cpus, String mem,
                          List<String> drives, boolean entropy) {
-    public static final int DEFAULT_CPUS = RawConfig.DEFAULT_VCPUS;
-    public static final long DEFAULT_MEM_MIB = RawConfig.DEFAULT_MEM_MIB;
+    public static final int DEFAULT_CPUS = MachineConfig.DEFAULT_VCPUS;
+    public static final long DEFAULT_MEM_MIB = MachineConfig.DEFAULT_MEM_MIB;
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]+");
     private static final String READ_ONLY_SUFFIX = ",ro";
@@ -66,33 +66,33 @@ public record QuickFlags(String kernel, String initrd, String append, String cpu
             throw new ConfigException("--kernel: missing required option");
         }
         BigInteger vcpus = cpus == null
-                ? BigInteger.valueOf(DEFAULT_CPUS)
+                ? MachineConfig.DEFAULT.vcpuCount()
                 : wholeNumber("--cpus", cpus, "a whole number of vCPUs");
         BigInteger memMib = mem == null
-                ? BigInteger.valueOf(DEFAULT_MEM_MIB)
+                ? MachineConfig.DEFAULT.memSizeMib()
                 : wholeNumber("--mem", mem, "a whole number of MiB (e.g. 1024)");
-        return new RawConfig(kernel, initrd, append, vcpus, memMib, VmConfig.Machine.ALL_FEATURES,
-                rawDrives(drives), entropy)
+        return new FirecrackerConfig(new BootSourceConfig(kernel, initrd, append), new MachineConfig(vcpus, memMib),
+                driveConfigs(drives), entropy ? new EntropyConfig(null) : null)
                 .toVmConfig(workingDir);
     }
 
-    private static List<RawConfig.RawDrive> rawDrives(List<String> values) {
-        List<RawConfig.RawDrive> out = new ArrayList<>(values.size());
+    private static List<DriveConfig> driveConfigs(List<String> values) {
+        List<DriveConfig> out = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             String value = values.get(i);
             boolean readOnly = value.endsWith(READ_ONLY_SUFFIX);
             String path = readOnly ? value.substring(0, value.length() - READ_ONLY_SUFFIX.length()) : value;
             if (path.indexOf(',') >= 0) {
-                throw new ConfigException("--drive: expected PATH[,ro], got " + Json.quote(value));
+                throw new ConfigException("--drive: expected PATH[,ro], got " + Show.quote(value));
             }
-            out.add(new RawConfig.RawDrive("drive" + i, path, i == 0, readOnly));
+            out.add(new DriveConfig("drive" + i, path, i == 0, readOnly));
         }
         return out;
     }
 
     private static BigInteger wholeNumber(String flag, String text, String expected) {
         if (!WHOLE_NUMBER.matcher(text).matches()) {
-            throw new ConfigException(flag + ": expected " + expected + ", got " + Json.quote(text));
+            throw new ConfigException(flag + ": expected " + expected + ", got " + Show.quote(text));
         }
         return new BigInteger(text);
     }

@@ -199,6 +199,33 @@ class ConfigFileTest {
     }
 
     @Test
+    void noLenientCoercions() throws IOException {
+        assertThat(error(machine("\"vcpu_count\": \"2\", \"mem_size_mib\": 64")))
+                .isEqualTo("machine-config.vcpu_count: expected an integer, got \"2\"");
+        assertThat(error(machine("\"vcpu_count\": 2.0, \"mem_size_mib\": 64")))
+                .isEqualTo("machine-config.vcpu_count: expected an integer, got 2.0");
+        assertThat(error(machine("\"vcpu_count\": true, \"mem_size_mib\": 64")))
+                .isEqualTo("machine-config.vcpu_count: expected an integer, got true");
+        assertThat(error(machine("\"vcpu_count\": 2, \"mem_size_mib\": 64, \"smt\": 0")))
+                .isEqualTo("machine-config.smt: expected a boolean, got 0");
+        assertThat(error("{\"boot-source\": {\"kernel_image_path\": \"vmlinux.bin\", \"boot_args\": true}}"))
+                .isEqualTo("boot-source.boot_args: expected a string, got true");
+        assertThat(error("{\"boot-source\": \"\"}")).isEqualTo("boot-source: expected an object, got \"\"");
+        assertThat(error(drive(ROOT + ", \"cache_type\": \"\"")))
+                .isEqualTo("drives[0].cache_type: expected \"Unsafe\" or \"Writeback\", got \"\"");
+        assertThat(error(vm("\"drives\": [null]"))).isEqualTo("drives[0]: expected an object, got null");
+    }
+
+    @Test
+    void javaNamesAreNotKeys() throws IOException {
+        assertThat(error("{\"boot-source\": {\"kernel_image_path\": \"vmlinux.bin\", \"kernelImagePath\": \"x\"}}"))
+                .isEqualTo("boot-source.kernelImagePath: unknown key");
+        assertThat(error(vm("\"bootSource\": {}"))).isEqualTo("bootSource: unknown key");
+        assertThat(error(drive(ROOT + ", \"isRootDevice\": true"))).isEqualTo("drives[0].isRootDevice: unknown key");
+        assertThat(error(drive(ROOT + ", \"rootDevice\": true"))).isEqualTo("drives[0].rootDevice: unknown key");
+    }
+
+    @Test
     void longValuesAreAbbreviated() throws IOException {
         String message = error(machine("\"vcpu_count\": \"" + "x".repeat(500) + "\", \"mem_size_mib\": 64"));
         assertThat(message).isEqualTo("machine-config.vcpu_count: expected an integer, got \"" + "x".repeat(37) + "...\"");
@@ -414,6 +441,9 @@ class ConfigFileTest {
         assertThat(error(drive("\"path_on_host\": \"rootfs.ext4\", \"is_root_device\": true")))
                 .isEqualTo("drives[0].drive_id: missing required key");
         assertThat(error(drive("\"drive_id\": \"rootfs\", \"is_root_device\": true")))
+                .isEqualTo("drives[0].path_on_host: missing required key");
+        // optional in Firecracker's model (vhost-user drives have none), so null is absent
+        assertThat(error(drive("\"drive_id\": \"rootfs\", \"path_on_host\": null, \"is_root_device\": true")))
                 .isEqualTo("drives[0].path_on_host: missing required key");
         assertThat(error(drive("\"drive_id\": \"rootfs\", \"path_on_host\": \"rootfs.ext4\"")))
                 .isEqualTo("drives[0].is_root_device: missing required key");

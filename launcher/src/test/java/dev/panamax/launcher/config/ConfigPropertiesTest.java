@@ -83,7 +83,7 @@ class ConfigPropertiesTest {
             return;
         }
         assertThat(refusal("{\"boot-source\": {\"kernel_image_path\": \"vmlinux\"}, " + jsonString(key) + ": 1}"))
-                .isEqualTo(Json.path("", key) + ": unknown key");
+                .isEqualTo(KeyPath.key("", key) + ": unknown key");
     }
 
     @ParameterizedTest
@@ -94,7 +94,7 @@ class ConfigPropertiesTest {
         }
         assertThat(refusal("{\"boot-source\": {\"kernel_image_path\": \"vmlinux\"}, \"machine-config\": "
                 + "{\"vcpu_count\": 1, " + jsonString(key) + ": {}, \"mem_size_mib\": 64}}"))
-                .isEqualTo(Json.path("machine-config", key) + ": unknown key");
+                .isEqualTo(KeyPath.key("machine-config", key) + ": unknown key");
     }
 
     static Stream<byte[]> garbage() {

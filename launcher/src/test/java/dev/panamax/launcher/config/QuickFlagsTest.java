@@ -90,7 +90,7 @@ class QuickFlagsTest {
     @ValueSource(strings = {"1G", "1024M", "1024MiB", "", " 64", "0x40", "64.0", "+64", "sixty-four"})
     void memIsAPlainNumberOfMib(String mem) {
         assertThat(error(new QuickFlags("vmlinux", null, null, null, mem)))
-                .isEqualTo("--mem: expected a whole number of MiB (e.g. 1024), got " + Json.quote(mem));
+                .isEqualTo("--mem: expected a whole number of MiB (e.g. 1024), got " + Show.quote(mem));
     }
 
     @Test
@@ -156,7 +156,7 @@ class QuickFlagsTest {
     void driveIsPathOptionallyCommaRo(String value) throws IOException {
         Files.writeString(dir.resolve("x"), "x");
         assertThat(error(drives("vmlinux", value)))
-                .isEqualTo("--drive: expected PATH[,ro], got " + Json.quote(value));
+                .isEqualTo("--drive: expected PATH[,ro], got " + Show.quote(value));
     }
 
     @Test

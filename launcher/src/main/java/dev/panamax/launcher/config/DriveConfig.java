@@ -1,0 +1,94 @@
+package dev.panamax.launcher.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.panamax.vmm.VmConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One of Firecracker's {@code drives}, as given: also the body of {@code PUT /drives/{id}}.
+ *
+ * <p>{@code path_on_host} is optional here as in Firecracker (which leaves it out for vhost-user
+ * drives), but {@link #toDrive} requires it, since Panamax has no vhost-user. Both
+ * {@code cache_type}s mean the same: Panamax always honours the guest's flush requests with an
+ * fsync of the image, so {@code "Writeback"} gets what it asks for and {@code "Unsafe"} (the
+ * default, under which Firecracker ignores flushes) gets more durability than it asks for.
+ * {@code rate_limiter} is kept as plain JSON until Panamax implements rate limiting.
+ *
+ * @param isReadOnly null means false
+ */
+record DriveConfig(
+        @JsonProperty("drive_id") @JsonSetter(nulls = Nulls.FAIL) String driveId,
+        @JsonProperty(PATH_ON_HOST) String pathOnHost,
+        @JsonProperty("is_root_device") @JsonSetter(nulls = Nulls.FAIL) boolean isRootDevice,
+        @JsonProperty("is_read_only") Boolean isReadOnly,
+        @JsonProperty(PARTUUID) String partuuid,
+        @JsonProperty("cache_type") CacheType cacheType,
+        @JsonProperty(IO_ENGINE) IoEngine ioEngine,
+        @JsonProperty(RATE_LIMITER) JsonNode rateLimiter,
+        @JsonProperty(SOCKET) String socket) {
+    static final String KEY = "drives";
+    static final String RATE_LIMITER = "rate_limiter";
+    private static final String PATH_ON_HOST = "path_on_host";
+    private static final String PARTUUID = "partuuid";
+    private static final String IO_ENGINE = "io_engine";
+    private static final String SOCKET = "socket";
+
+    /** Firecracker's {@code CacheType}. */
+    enum CacheType {
+        @JsonProperty("Unsafe") UNSAFE,
+        @JsonProperty("Writeback") WRITEBACK
+    }
+
+    /** Firecracker's {@code FileEngineType}; only the default, {@code "Sync"}, is implemented. */
+    enum IoEngine {
+        @JsonProperty("Sync") SYNC,
+        @JsonProperty("Async") ASYNC
+    }
+
+    /** A plain drive: a file, no options. */
+    DriveConfig(String driveId, String pathOnHost, boolean isRootDevice, boolean isReadOnly) {
+        this(driveId, pathOnHost, isRootDevice, isReadOnly, null, null, null, null, null);
+    }
+
+    /** The message path of drive {@code index}'s file: {@code drives[0].path_on_host}. */
+    private static String pathKey(int index) {
+        return KeyPath.key(KeyPath.element(KEY, index), PATH_ON_HOST);
+    }
+
+    /**
+     * Refuses what Panamax does not implement, then checks the image: a readable regular file,
+     * writable unless read-only. {@code index} is this drive's place in {@code drives}, for messages.
+     */
+    VmConfig.Drive toDrive(int index, Path workingDir) {
+        String at = KeyPath.element(KEY, index);
+        // Before path_on_host, which Firecracker leaves out for vhost-user drives.
+        if (socket != null) {
+            throw ConfigException.at(KeyPath.key(at, SOCKET), "vhost-user drives are not supported");
+        }
+        if (pathOnHost == null) {
+            throw ConfigException.at(pathKey(index), "missing required key");
+        }
+        if (partuuid != null) {
+            throw ConfigException.at(KeyPath.key(at, PARTUUID), "partuuid is not supported");
+        }
+        if (ioEngine != null && ioEngine != IoEngine.SYNC) {
+            throw ConfigException.at(KeyPath.key(at, IO_ENGINE), Show.oneOf(ioEngine)
+                    + " is not supported (only " + Show.oneOf(IoEngine.SYNC) + ")");
+        }
+        if (rateLimiter != null) {
+            throw ConfigException.at(KeyPath.key(at, RATE_LIMITER), "rate limiting is not supported");
+        }
+        boolean readOnly = Boolean.TRUE.equals(isReadOnly);
+        Path file = HostFile.readable(pathKey(index), pathOnHost, workingDir);
+        if (!readOnly && !Files.isWritable(file)) {
+            throw ConfigException.at(pathKey(index), file
+                    + ": not writable (for a read-only drive give is_read_only: true, or PATH,ro to --drive)");
+        }
+        return ConfigException.building(() -> new VmConfig.Drive(driveId, file, isRootDevice, readOnly));
+    }
+}
