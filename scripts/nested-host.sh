@@ -194,9 +194,11 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # A vCPU stuck in L1's KVM has locked up an L1 CPU (soft lockup, then RCU stalls): L1 panics
-# 20 s into a soft lockup and prints the stuck CPU's stack first (loglevel 5 shows the trace's
-# KERN_WARNING lines, quiet would not), and the watch loop below ends L1 at an RCU stall.
-L1_CMDLINE="console=ttyS0 panic=-1 loglevel=5 softlockup_panic=1 watchdog_thresh=10 softlockup_all_cpu_backtrace=1 rcupdate.rcu_cpu_stall_timeout=30"
+# 40 s into a soft lockup and prints the stuck CPU's stack first (loglevel 5 shows the trace's
+# KERN_WARNING lines, quiet would not), and the watch loop below ends L1 at an RCU stall. Not
+# sooner: a busy host starves QEMU's vCPU threads, and at 20 s an idle L1 CPU was once taken
+# for locked up.
+L1_CMDLINE="console=ttyS0 panic=-1 loglevel=5 softlockup_panic=1 watchdog_thresh=20 softlockup_all_cpu_backtrace=1 rcupdate.rcu_cpu_stall_timeout=60"
 LOCKUP_RE='soft lockup - CPU|self-detected stall|detected stalls on CPUs|Kernel panic'
 esc() { printf '%s' "${1//,/,,}"; } # QEMU option values double their commas
 accel=tcg
