@@ -3,8 +3,12 @@ package dev.panamax.launcher;
 import dev.panamax.kvm.KvmHost;
 import dev.panamax.kvm.KvmUnavailableException;
 import dev.panamax.kvm.sys.SyscallException;
+import dev.panamax.launcher.api.ApiServer;
+import dev.panamax.launcher.api.MicroVmLifecycle;
+import dev.panamax.launcher.api.VmController;
 import dev.panamax.launcher.config.ConfigException;
 import dev.panamax.launcher.config.ConfigFile;
+import dev.panamax.launcher.config.PreBootConfig;
 import dev.panamax.launcher.config.QuickFlags;
 import dev.panamax.memory.MappingException;
 import dev.panamax.vcpu.StopReason;
@@ -18,19 +22,26 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /** {@code panamax}: boots a microVM from a Firecracker-style config file or from quick flags. */
-@Command(name = "panamax", mixinStandardHelpOptions = true, version = "panamax 0.1.0",
+@Command(name = "panamax", mixinStandardHelpOptions = true, version = "panamax " + Main.VERSION,
         description = "A microVM monitor that drives KVM through the Java FFM API.",
         footer = {"", "Exit status: 0 when the guest resets or powers itself off, 1 when the VM fails or the host",
                 "cannot run it, 2 for bad configuration or input."})
 public final class Main {
+    /** Panamax's version: {@code --version}, and the API's {@code GET /} and {@code GET /version}. */
+    static final String VERSION = "0.1.0";
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
     /** Bad configuration or input: one error line, no stack trace. */
@@ -67,6 +78,11 @@ public final class Main {
 
     @Option(names = "--probe", description = "Print what this host's KVM is and can do, then exit 0.")
     boolean probe;
+
+    @Option(names = "--api-sock", paramLabel = "PATH",
+            description = "Serve Firecracker's REST API on a new Unix socket at PATH (removed on exit); with "
+                    + "--config-file the VM starts at once, else at PUT /actions InstanceStart.")
+    Path apiSock;
 
     @Option(names = "--kvm-device", paramLabel = "PATH",
             description = "The KVM device (default: $PANAMAX_KVM_DEVICE, else /dev/kvm).")
@@ -116,6 +132,9 @@ public final class Main {
             }
             return EXIT_OK;
         }
+        if (apiSock != null) {
+            return serveApi();
+        }
         VmConfig config;
         try {
             config = config();
@@ -123,14 +142,70 @@ public final class Main {
             return usageError(e.getMessage());
         }
         try (Terminal terminal = Terminal.rawIfInteractive(in == System.in)) {
-            return boot(config);
+            return untilStopped(start(config));
         } catch (BootException | DeviceException e) {
             return usageError(e.getMessage());
         } catch (KvmUnavailableException | SyscallException | MappingException e) {
-            // the host, not the input: one line naming the reason (and, from KvmHost, what to do)
-            err.println("panamax: " + e.getMessage());
-            return EXIT_FAILURE;
+            return hostFailure(e);
         }
+    }
+
+    /**
+     * {@code --api-sock}: serves the API until the VM it starts stops (or, with no InstanceStart,
+     * until the process is ended). With {@code --config-file} the VM starts first, through the same
+     * {@link VmController#instanceStart()} as the API's {@code InstanceStart}, so a bad config
+     * exits 2 before the socket exists.
+     */
+    private int serveApi() {
+        if (new QuickFlags(kernel, initrd, append, cpus, mem, drives, entropy).anyGiven()) {
+            return usageError("--api-sock cannot be combined with --kernel, --initrd, --append, --cpus, --mem, --drive "
+                    + "or --entropy (give the VM with --config-file or through the API)");
+        }
+        if (Files.exists(apiSock, LinkOption.NOFOLLOW_LINKS)) {
+            return usageError("--api-sock " + apiSock + ": already exists (another VM's socket? remove it or choose "
+                    + "another path)");
+        }
+        CompletableFuture<MicroVm> started = new CompletableFuture<>();
+        try {
+            if (bootProtocol != null) {
+                protocol(bootProtocol); // refused now rather than at InstanceStart
+            }
+            Path workingDir = Path.of("").toAbsolutePath();
+            VmController controller = new VmController(configFile == null ? PreBootConfig.empty(workingDir)
+                    : PreBootConfig.read(configFile, workingDir), config -> {
+                        MicroVm vm = start(withBootProtocol(config));
+                        started.complete(vm);
+                        return new MicroVmLifecycle(vm);
+                    }, VERSION);
+            if (configFile != null) {
+                controller.instanceStart();
+            }
+            try (ApiServer server = ApiServer.start(apiSock, controller)) {
+                MicroVm vm = started.get();
+                try (Terminal terminal = Terminal.rawIfInteractive(in == System.in)) {
+                    return untilStopped(vm);
+                }
+            }
+        } catch (ConfigException | BootException | DeviceException e) {
+            return usageError(e.getMessage());
+        } catch (KvmUnavailableException | SyscallException | MappingException e) {
+            return hostFailure(e);
+        } catch (IOException e) {
+            err.println("panamax: --api-sock " + apiSock + ": cannot serve the API there: " + e.getMessage());
+            started.thenAccept(MicroVm::stop); // a --config-file VM that started before the socket failed
+            return EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILURE;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // the future is only ever completed normally
+        }
+    }
+
+    /** The host, not the input: one line naming the reason (and, from KvmHost, what to do). */
+    private int hostFailure(RuntimeException e) {
+        err.println("panamax: " + e.getMessage());
+        return EXIT_FAILURE;
     }
 
     private VmConfig config() {
@@ -142,7 +217,11 @@ public final class Main {
         if (configFile == null && !flags.anyGiven()) {
             throw new ConfigException("nothing to boot: give --config-file FILE or --kernel PATH (see --help)");
         }
-        VmConfig config = configFile != null ? ConfigFile.read(configFile) : flags.toVmConfig();
+        return withBootProtocol(configFile != null ? ConfigFile.read(configFile) : flags.toVmConfig());
+    }
+
+    /** {@code config} entered as {@code --boot-protocol} says, when it is given. */
+    private VmConfig withBootProtocol(VmConfig config) {
         return bootProtocol == null ? config : new VmConfig(config.boot().withProtocol(protocol(bootProtocol)),
                 config.machine(), config.drives(), config.entropy());
     }
@@ -155,8 +234,14 @@ public final class Main {
         };
     }
 
-    private int boot(VmConfig config) {
-        try (MicroVm vm = MicroVm.start(config, new Console(Optional.of(in), out), kvmDevice)) {
+    /** Starts {@code config} with the console on this launcher's streams. */
+    private MicroVm start(VmConfig config) {
+        return MicroVm.start(config, new Console(Optional.of(in), out), kvmDevice);
+    }
+
+    /** Waits for {@code vm} to stop, closes it, and says what to exit with. */
+    private int untilStopped(MicroVm started) {
+        try (MicroVm vm = started) {
             StopReason reason = vm.awaitStop();
             out.flush();
             err.println("panamax: " + reason.describe());

@@ -1,5 +1,10 @@
 package dev.panamax.launcher;
 
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.io.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,6 +18,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -174,9 +181,83 @@ class MainTest {
     }
 
     @Test
+    void anApiSocketPathThatExistsIsRefusedWithItsName() throws IOException {
+        Path taken = file("api.sock", "someone else's".getBytes(StandardCharsets.US_ASCII));
+        assertUsageError(run("--api-sock", taken.toString()),
+                "--api-sock " + taken + ": already exists (another VM's socket? remove it or choose another path)");
+        assertThat(taken).hasContent("someone else's");
+    }
+
+    @Test
+    void theApiComesAloneOrWithAConfigFileNotWithQuickFlags() throws IOException {
+        Path kernel = file("vmlinux", new byte[64]);
+        Path socket = dir.resolve("api.sock");
+        assertUsageError(run("--api-sock", socket.toString(), "--kernel", kernel.toString()),
+                "--api-sock cannot be combined with --kernel, --initrd, --append, --cpus, --mem, --drive or --entropy "
+                        + "(give the VM with --config-file or through the API)");
+        assertUsageError(run("--api-sock", socket.toString(), "--boot-protocol", "efi"),
+                "--boot-protocol: expected linux or pvh, got \"efi\"");
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void withAConfigFileTheVmStartsBeforeTheSocketExists() throws IOException {
+        Path socket = dir.resolve("api.sock");
+        Path bad = config("{\"boot-source\": {\"kernel_image_path\": \"" + dir.resolve("missing") + "\"}}");
+        assertUsageError(run("--api-sock", socket.toString(), "--config-file", bad.toString()),
+                "boot-source.kernel_image_path: " + dir.resolve("missing") + ": no such file");
+        Path real = Path.of("..", "build", "guest", "vmlinux").toAbsolutePath().normalize();
+        Path good = config("{\"boot-source\": {\"kernel_image_path\": \"" + real + "\"}}");
+        Result r = run("--api-sock", socket.toString(), "--config-file", good.toString(), "--kvm-device",
+                "/dev/no-such-kvm");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).hasLineCount(1).startsWith("panamax: cannot boot Linux: /dev/no-such-kvm: no KVM device");
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void theApiSocketServesUntilTheLauncherEndsAndIsThenRemoved() throws Exception {
+        Path socket = dir.resolve("api.sock");
+        AtomicReference<Result> result = new AtomicReference<>();
+        Thread launcher = Thread.ofPlatform().start(() -> result.set(run("--api-sock", socket.toString(),
+                "--kvm-device", "/dev/no-such-kvm")));
+        HttpClient http = new HttpClient();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(socket) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            http.start();
+            assertThat(send(http, socket, "GET", "/", null).getContentAsString()).contains(
+                    "\"state\":\"Not started\"", "\"vmm_version\":\"" + Main.VERSION + "\"");
+            Path real = Path.of("..", "build", "guest", "vmlinux").toAbsolutePath().normalize();
+            assertThat(send(http, socket, "PUT", "/boot-source", "{\"kernel_image_path\": \"" + real + "\"}").getStatus())
+                    .isEqualTo(204);
+            // InstanceStart takes the launcher's own boot path: here, to a KVM device that is not there
+            ContentResponse start = send(http, socket, "PUT", "/actions", "{\"action_type\": \"InstanceStart\"}");
+            assertThat(start.getStatus()).isEqualTo(400);
+            assertThat(start.getContentAsString()).startsWith("{\"fault_message\":\"cannot boot Linux: /dev/no-such-kvm: ");
+            assertThat(send(http, socket, "GET", "/", null).getContentAsString()).contains("\"state\":\"Not started\"");
+        } finally {
+            http.stop();
+            launcher.interrupt();
+            launcher.join();
+        }
+        assertThat(result.get().status()).isEqualTo(1);
+        assertThat(socket).doesNotExist();
+    }
+
+    private static ContentResponse send(HttpClient http, Path socket, String method, String path, String json)
+            throws Exception {
+        Request request = http.newRequest("http://localhost" + path).transport(new Transport.TCPUnix(socket))
+                .method(method);
+        return (json == null ? request : request.body(new StringRequestContent("application/json", json))).send();
+    }
+
+    @Test
     void helpExitsZero() {
         Result r = run("--help");
         assertThat(r.status()).isZero();
-        assertThat(r.out()).contains("--config-file", "--kernel", "--boot-protocol");
+        assertThat(r.out()).contains("--config-file", "--kernel", "--boot-protocol", "--api-sock");
     }
 }

@@ -63,8 +63,13 @@ public final class ConfigFile {
 
     /** Reads {@code jsonFile}; relative paths inside resolve against {@code workingDir}. */
     public static VmConfig read(Path jsonFile, Path workingDir) {
+        return model(jsonFile).toVmConfig(workingDir);
+    }
+
+    /** Reads {@code jsonFile} into the model, unchecked beyond its JSON types (see {@link FirecrackerConfig}). */
+    static FirecrackerConfig model(Path jsonFile) {
         String name = jsonFile.toString();
-        return parse(readBytes(jsonFile, name), name, workingDir);
+        return ConfigJson.read(readBytes(jsonFile, name), name, FirecrackerConfig.class);
     }
 
     /**

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
 import java.io.IOException;
@@ -30,8 +31,12 @@ import java.io.UncheckedIOException;
  * <p>The input is read as a tree first and then bound to the model, rather than bound as it is
  * parsed, so that a refusal can say what value it refused ("got 2.5", "got an array") and whether
  * a required key was absent or null: Jackson's exceptions carry the path, not the value.
+ *
+ * <p>Public for the REST API ({@code dev.panamax.launcher.api}), whose own small bodies
+ * ({@code PUT /actions}, {@code PATCH /vm}) are read and its answers written by this same mapper,
+ * so that they are as strict and refused in the same words.
  */
-final class ConfigJson {
+public final class ConfigJson {
     /** Configured here once; an ObjectMapper that is not reconfigured is safe to share. */
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -71,22 +76,58 @@ final class ConfigJson {
      * (the config file as the user gave it, say). Key paths in messages start at that object.
      */
     static <T> T read(byte[] json, String name, Class<T> type) {
+        return read(json, name, "", type);
+    }
+
+    /**
+     * Reads one JSON object into {@code type}, as {@link #read(byte[], String, Class)}, for input
+     * that is one part of a config or an API body: {@code at} is that part's key path, so that
+     * messages name keys as the config file has them ({@code machine-config.vcpu_count} for a
+     * {@code PUT /machine-config} body read at {@code machine-config}); "" for none.
+     */
+    public static <T> T read(byte[] json, String name, String at, Class<T> type) {
+        return bind(object(json, name, at), name, at, type);
+    }
+
+    /**
+     * Applies a partial update (Firecracker's {@code PATCH} bodies) to {@code current}: each key of
+     * {@code json} replaces the same key of {@code current}, null meaning "leave it", and the
+     * result is read as strictly as {@link #read(byte[], String, String, Class)} reads, so an
+     * unknown key or a wrong type in the update is refused in the same words.
+     */
+    static <T> T patch(T current, byte[] json, String name, String at, Class<T> type) {
+        ObjectNode update = object(json, name, at);
+        ObjectNode merged = MAPPER.valueToTree(current);
+        update.properties().forEach(member -> {
+            if (!member.getValue().isNull()) {
+                merged.set(member.getKey(), member.getValue());
+            }
+        });
+        return bind(merged, name, at, type);
+    }
+
+    private static ObjectNode object(byte[] json, String name, String at) {
         JsonNode tree;
         try {
             tree = MAPPER.readTree(json);
         } catch (IOException e) {
-            throw JsonProblems.syntax(e, name);
+            throw JsonProblems.syntax(e, name, at);
         }
         if (tree.isMissingNode()) {
-            throw new ConfigException(name + ": malformed JSON at line 1 column 1: no JSON value (the file is empty)");
+            throw new ConfigException(name + ": malformed JSON at line 1 column 1: no JSON value (the "
+                    + (at.isEmpty() ? "file" : "body") + " is empty)");
         }
-        if (!tree.isObject()) {
+        if (!(tree instanceof ObjectNode object)) {
             throw new ConfigException(name + ": expected a JSON object at the top level, got " + Show.value(tree));
         }
+        return object;
+    }
+
+    private static <T> T bind(ObjectNode tree, String name, String at, Class<T> type) {
         try {
             return MAPPER.treeToValue(tree, type);
         } catch (JsonMappingException e) {
-            throw JsonProblems.binding(e, tree, name);
+            throw JsonProblems.binding(e, tree, name, at);
         } catch (JsonProcessingException e) {
             // a tree holds no syntax errors and is not read twice
             throw new IllegalStateException(e);
@@ -94,7 +135,7 @@ final class ConfigJson {
     }
 
     /** {@code model} as JSON with Firecracker's key names; absent (null) values are left out. */
-    static String write(Object model) {
+    public static String write(Object model) {
         try {
             return MAPPER.writeValueAsString(model);
         } catch (JsonProcessingException e) {

@@ -22,7 +22,7 @@ import java.nio.file.Path;
  * @param isReadOnly null means false
  */
 record DriveConfig(
-        @JsonProperty("drive_id") @JsonSetter(nulls = Nulls.FAIL) String driveId,
+        @JsonProperty(DRIVE_ID) @JsonSetter(nulls = Nulls.FAIL) String driveId,
         @JsonProperty(PATH_ON_HOST) String pathOnHost,
         @JsonProperty("is_root_device") @JsonSetter(nulls = Nulls.FAIL) boolean isRootDevice,
         @JsonProperty("is_read_only") Boolean isReadOnly,
@@ -33,6 +33,7 @@ record DriveConfig(
         @JsonProperty(SOCKET) String socket) {
     static final String KEY = "drives";
     static final String RATE_LIMITER = "rate_limiter";
+    static final String DRIVE_ID = "drive_id";
     private static final String PATH_ON_HOST = "path_on_host";
     private static final String PARTUUID = "partuuid";
     private static final String IO_ENGINE = "io_engine";
@@ -55,23 +56,20 @@ record DriveConfig(
         this(driveId, pathOnHost, isRootDevice, isReadOnly, null, null, null, null, null);
     }
 
-    /** The message path of drive {@code index}'s file: {@code drives[0].path_on_host}. */
-    private static String pathKey(int index) {
-        return KeyPath.key(KeyPath.element(KEY, index), PATH_ON_HOST);
-    }
-
     /**
      * Refuses what Panamax does not implement, then checks the image: a readable regular file,
-     * writable unless read-only. {@code index} is this drive's place in {@code drives}, for messages.
+     * writable unless read-only. {@code at} is this drive's key path, for messages: its place in
+     * the config file's {@code drives} ({@code drives[0]}) or, from the API, its id
+     * ({@code drives.rootfs}).
      */
-    VmConfig.Drive toDrive(int index, Path workingDir) {
-        String at = KeyPath.element(KEY, index);
+    VmConfig.Drive toDrive(String at, Path workingDir) {
+        String pathKey = KeyPath.key(at, PATH_ON_HOST);
         // Before path_on_host, which Firecracker leaves out for vhost-user drives.
         if (socket != null) {
             throw ConfigException.at(KeyPath.key(at, SOCKET), "vhost-user drives are not supported");
         }
         if (pathOnHost == null) {
-            throw ConfigException.at(pathKey(index), "missing required key");
+            throw ConfigException.at(pathKey, "missing required key");
         }
         if (partuuid != null) {
             throw ConfigException.at(KeyPath.key(at, PARTUUID), "partuuid is not supported");
@@ -84,9 +82,9 @@ record DriveConfig(
             throw ConfigException.at(KeyPath.key(at, RATE_LIMITER), "rate limiting is not supported");
         }
         boolean readOnly = Boolean.TRUE.equals(isReadOnly);
-        Path file = HostFile.readable(pathKey(index), pathOnHost, workingDir);
+        Path file = HostFile.readable(pathKey, pathOnHost, workingDir);
         if (!readOnly && !Files.isWritable(file)) {
-            throw ConfigException.at(pathKey(index), file
+            throw ConfigException.at(pathKey, file
                     + ": not writable (for a read-only drive give is_read_only: true, or PATH,ro to --drive)");
         }
         return ConfigException.building(() -> new VmConfig.Drive(driveId, file, isRootDevice, readOnly));

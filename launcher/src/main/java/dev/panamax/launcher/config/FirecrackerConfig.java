@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * Firecracker's {@code --config-file}, as given, key for key: the one model of a VM's config that
  * the config file, the quick flags and (section by section) the API are read into, and that
- * {@code GET /vm/config} would write back. Jackson checks the JSON types ({@link ConfigJson});
+ * {@code GET /vm/config} writes back. Jackson checks the JSON types ({@link ConfigJson});
  * {@link #toVmConfig} checks the rest. Firecracker's key names live here and in the section
  * records, not in {@link VmConfig}.
  *
@@ -55,6 +55,13 @@ record FirecrackerConfig(
         this(bootSource, machineConfig, drives, entropy, null, null, null, null, null, null, null);
     }
 
+    /** This config with the sections Panamax implements replaced; the pending ones are kept as they are. */
+    FirecrackerConfig with(BootSourceConfig newBootSource, MachineConfig newMachineConfig, List<DriveConfig> newDrives,
+                           EntropyConfig newEntropy) {
+        return new FirecrackerConfig(newBootSource, newMachineConfig, newDrives, newEntropy, networkInterfaces, vsock,
+                logger, metrics, balloon, mmdsConfig, cpuConfig);
+    }
+
     /**
      * Checks everything JSON types cannot say (files, sizes, unsupported options) and builds the
      * config; relative paths resolve against {@code workingDir}. Refusals name the key:
@@ -66,7 +73,7 @@ record FirecrackerConfig(
         VmConfig.BootSource boot = bootSource.toBootSource(workingDir);
         List<VmConfig.Drive> built = new ArrayList<>(drives.size());
         for (int i = 0; i < drives.size(); i++) {
-            built.add(drives.get(i).toDrive(i, workingDir));
+            built.add(drives.get(i).toDrive(KeyPath.element(DriveConfig.KEY, i), workingDir));
         }
         return ConfigException.building(() -> new VmConfig(boot, machine, built, rng));
     }

@@ -27,25 +27,31 @@ import java.util.regex.Pattern;
 final class JsonProblems {
     private JsonProblems() { }
 
-    /** A problem reading the JSON itself: syntax, a duplicate key, content after the value. */
-    static ConfigException syntax(IOException e, String name) {
+    /**
+     * A problem reading the JSON itself: syntax, a duplicate key, content after the value.
+     * {@code at} is the key path of the object being read ("" for a whole config file).
+     */
+    static ConfigException syntax(IOException e, String name, String at) {
         if (e instanceof JsonProcessingException jpe && jpe.getProcessor() instanceof JsonParser p
                 && jpe.getOriginalMessage().startsWith("Duplicate field ")) {
             // STRICT_DUPLICATE_DETECTION, which has no exception type of its own (ConfigFileTest
             // pins the text); the parser is still at the duplicate
-            return ConfigException.at(KeyPath.of(p.getParsingContext()), "duplicate key");
+            return ConfigException.at(KeyPath.of(at, p.getParsingContext()), "duplicate key");
         }
-        JsonLocation at = e instanceof JsonProcessingException jpe ? jpe.getLocation() : null;
+        JsonLocation location = e instanceof JsonProcessingException jpe ? jpe.getLocation() : null;
         // Reading a tree, the only data-binding problem is FAIL_ON_TRAILING_TOKENS's.
         String reason = e instanceof MismatchedInputException
                 ? "unexpected content after the top-level value"
                 : reason(e);
-        return new ConfigException(name + ": malformed JSON" + where(at) + ": " + reason, e);
+        return new ConfigException(name + ": malformed JSON" + where(location) + ": " + reason, e);
     }
 
-    /** A problem binding {@code root}, the JSON object {@code name} holds, to the model. */
-    static ConfigException binding(JsonMappingException e, JsonNode root, String name) {
-        String path = e.getPath().isEmpty() ? name : KeyPath.of(e.getPath());
+    /**
+     * A problem binding {@code root}, the JSON object {@code name} holds, to the model; {@code at}
+     * is that object's key path ("" for a whole config file).
+     */
+    static ConfigException binding(JsonMappingException e, JsonNode root, String name, String at) {
+        String path = e.getPath().isEmpty() ? name : KeyPath.of(at, e.getPath());
         JsonNode value = find(root, e.getPath());
         if (e instanceof PropertyBindingException) {
             return ConfigException.at(path, "unknown key");

@@ -29,22 +29,28 @@ final class KeyPath {
         return parent + "[" + index + "]";
     }
 
-    /** The path Jackson's data binding was at when it failed; "" for the top level. */
-    static String of(List<JsonMappingException.Reference> references) {
-        String path = "";
+    /**
+     * The path Jackson's data binding was at when it failed, below {@code at}, the path of the
+     * object that was read ("" for the top level).
+     */
+    static String of(String at, List<JsonMappingException.Reference> references) {
+        String path = at;
         for (JsonMappingException.Reference r : references) {
             path = r.getFieldName() != null ? key(path, r.getFieldName()) : element(path, r.getIndex());
         }
         return path;
     }
 
-    /** The path of the key or element the parser was at (a duplicate key: the duplicate). */
-    static String of(JsonStreamContext context) {
+    /**
+     * The path of the key or element the parser was at (a duplicate key: the duplicate), below
+     * {@code at}, the path of the object being read ("" for the top level).
+     */
+    static String of(String at, JsonStreamContext context) {
         Deque<JsonStreamContext> outermostFirst = new ArrayDeque<>();
         for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
             outermostFirst.push(c);
         }
-        String path = "";
+        String path = at;
         for (JsonStreamContext c : outermostFirst) {
             if (c.inArray()) {
                 path = element(path, c.getCurrentIndex());

@@ -47,6 +47,17 @@ record MachineConfig(
         this(vcpuCount, memSizeMib, null, null, null, null, null);
     }
 
+    /**
+     * As Firecracker's {@code GET /machine-config} shows a machine: the options not given appear
+     * with their defaults ({@code smt} and {@code track_dirty_pages} false, {@code huge_pages}
+     * {@code "None"}); {@code cpu_template}, deprecated in Firecracker, stays out unless given.
+     */
+    MachineConfig withDefaults() {
+        return new MachineConfig(vcpuCount, memSizeMib, smt == null ? Boolean.FALSE : smt,
+                trackDirtyPages == null ? Boolean.FALSE : trackDirtyPages, cpuTemplate,
+                hugePages == null ? NONE : hugePages, cpuidFeatureMask);
+    }
+
     /** Refuses what Panamax does not implement, then sizes; range messages are {@link VmConfig.Machine}'s. */
     VmConfig.Machine toMachine() {
         if (Boolean.TRUE.equals(smt)) {

@@ -1,0 +1,23 @@
+package dev.panamax.launcher.api;
+
+/**
+ * A started microVM as the API drives it ({@code PATCH /vm}, {@code SendCtrlAltDel},
+ * {@code GET /}). An interface so that the API does not depend on what {@link dev.panamax.vmm.MicroVm}
+ * can do yet ({@link MicroVmLifecycle} says "not supported yet" for what it cannot) and so that the
+ * tests drive a fake without KVM. Calls come one at a time ({@link VmController} serialises them).
+ * A refusal is a {@link VmActionException}, whose message the client gets as its
+ * {@code fault_message}.
+ */
+public interface VmLifecycle {
+    /** Stops the vCPUs until {@link #resume()}; devices keep their state. */
+    void pause();
+
+    /** Runs the vCPUs again after {@link #pause()}. */
+    void resume();
+
+    /** Presses Ctrl+Alt+Del on the guest's keyboard (a Linux guest reboots, which ends the VM). */
+    void sendCtrlAltDel();
+
+    /** {@link VmState#RUNNING} or {@link VmState#PAUSED}. */
+    VmState state();
+}

@@ -1,0 +1,16 @@
+package dev.panamax.launcher.api;
+
+import dev.panamax.vmm.VmConfig;
+
+/**
+ * Boots a VM for {@code InstanceStart}: the launcher's own boot path (console on stdout, the KVM
+ * device it was given), so that a VM started through the API is started exactly as one from
+ * {@code --config-file}; the tests give a fake. Refusals propagate as they are (a
+ * {@link dev.panamax.vmm.boot.BootException}, a {@link dev.panamax.kvm.KvmUnavailableException},
+ * ...) and are answered with their message.
+ */
+@FunctionalInterface
+public interface VmStarter {
+    /** Starts the VM and returns it running. */
+    VmLifecycle start(VmConfig config);
+}

@@ -1,0 +1,124 @@
+package dev.panamax.launcher.config;
+
+import dev.panamax.vmm.VmConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A VM's config as the REST API builds it before {@code InstanceStart}, one section per request
+ * ({@code PUT /boot-source}, {@code PUT /machine-config}, {@code PATCH /machine-config},
+ * {@code PUT /drives/{id}}, {@code PUT /entropy}), held in the one config model
+ * ({@link FirecrackerConfig}) that the config file is read into. Each body is read as strictly as
+ * the config file's section of the same name, and refused in the same words, with key paths as
+ * the config file has them: {@code machine-config.vcpu_count}, {@code drives.rootfs.path_on_host}
+ * (a drive is named by the id in its path, since the API has no array index to give).
+ *
+ * <p>Immutable: each update returns a new config, so a refused body leaves the config as it was
+ * (Firecracker: "if any of the parameters has an incorrect value, the whole update fails"). As in
+ * Firecracker, each section is checked when it is given (a kernel or drive image that does not
+ * exist is refused by its {@code PUT}, not later); what concerns several sections together (one
+ * root device, at most {@link VmConfig#MAX_DRIVES} drives) is checked by {@link #toVmConfig()}.
+ */
+public final class PreBootConfig {
+    private final FirecrackerConfig model;
+    private final Path workingDir;
+
+    private PreBootConfig(FirecrackerConfig model, Path workingDir) {
+        this.model = model;
+        this.workingDir = workingDir;
+    }
+
+    /** Nothing configured yet; relative paths in later bodies resolve against {@code workingDir}. */
+    public static PreBootConfig empty(Path workingDir) {
+        return new PreBootConfig(new FirecrackerConfig(null, null, List.of(), null), workingDir);
+    }
+
+    /** A config file ({@code --config-file}) as {@link ConfigFile} reads it; {@link #toVmConfig()} checks it. */
+    public static PreBootConfig read(Path jsonFile, Path workingDir) {
+        return new PreBootConfig(ConfigFile.model(jsonFile), workingDir);
+    }
+
+    /** {@code PUT /boot-source}: replaces the boot source; the kernel and initrd must be readable files. */
+    public PreBootConfig withBootSource(byte[] body) {
+        BootSourceConfig boot = ConfigJson.read(body, BootSourceConfig.KEY, BootSourceConfig.KEY,
+                BootSourceConfig.class);
+        boot.toBootSource(workingDir);
+        return new PreBootConfig(model.with(boot, model.machineConfig(), model.drives(), model.entropy()), workingDir);
+    }
+
+    /** {@code PUT /machine-config}: replaces the machine; the options not given take their defaults. */
+    public PreBootConfig withMachineConfig(byte[] body) {
+        return withMachine(ConfigJson.read(body, MachineConfig.KEY, MachineConfig.KEY, MachineConfig.class));
+    }
+
+    /** {@code PATCH /machine-config}: changes the keys given (null: unchanged), keeps the others. */
+    public PreBootConfig withMachineConfigUpdate(byte[] body) {
+        return withMachine(ConfigJson.patch(machine(), body, MachineConfig.KEY, MachineConfig.KEY,
+                MachineConfig.class));
+    }
+
+    private PreBootConfig withMachine(MachineConfig machine) {
+        machine.toMachine();
+        return new PreBootConfig(model.with(model.bootSource(), machine, model.drives(), model.entropy()), workingDir);
+    }
+
+    /**
+     * {@code PUT /drives/{id}}: adds the drive, or replaces the one with the same id in its place.
+     * The body's {@code drive_id} must be {@code id} (Firecracker: "The id from the path does not
+     * match the id from the body!"); the image must be a readable file, writable unless read-only.
+     */
+    public PreBootConfig withDrive(String id, byte[] body) {
+        String at = KeyPath.key(DriveConfig.KEY, id);
+        DriveConfig drive = ConfigJson.read(body, at, at, DriveConfig.class);
+        if (!drive.driveId().equals(id)) {
+            throw ConfigException.at(KeyPath.key(at, DriveConfig.DRIVE_ID), Show.quote(drive.driveId())
+                    + " does not match the id in the path, " + Show.quote(id));
+        }
+        drive.toDrive(at, workingDir);
+        List<DriveConfig> drives = new ArrayList<>(model.drives());
+        int same = drives.stream().map(DriveConfig::driveId).toList().indexOf(id);
+        if (same >= 0) {
+            drives.set(same, drive);
+        } else {
+            drives.add(drive);
+        }
+        return new PreBootConfig(model.with(model.bootSource(), model.machineConfig(), drives, model.entropy()),
+                workingDir);
+    }
+
+    /** {@code PUT /entropy}: attaches a virtio-rng device. */
+    public PreBootConfig withEntropy(byte[] body) {
+        EntropyConfig entropy = ConfigJson.read(body, EntropyConfig.KEY, EntropyConfig.KEY, EntropyConfig.class);
+        entropy.toEntropy();
+        return new PreBootConfig(model.with(model.bootSource(), model.machineConfig(), model.drives(), entropy),
+                workingDir);
+    }
+
+    /** {@code GET /machine-config}: the machine, Firecracker's defaults filled in. */
+    public String machineConfigJson() {
+        return ConfigJson.write(machine().withDefaults());
+    }
+
+    /**
+     * {@code GET /vm/config}: the whole config as a config file holds it, the machine with its
+     * defaults filled in; sections not given are left out.
+     */
+    public String json() {
+        return ConfigJson.write(model.with(model.bootSource(), machine().withDefaults(), model.drives(),
+                model.entropy()));
+    }
+
+    /** The config to boot ({@code InstanceStart}), checked whole; a missing boot source is refused. */
+    public VmConfig toVmConfig() {
+        if (model.bootSource() == null) {
+            throw ConfigException.at(BootSourceConfig.KEY, "missing: give one (PUT /boot-source) before InstanceStart");
+        }
+        return model.toVmConfig(workingDir);
+    }
+
+    private MachineConfig machine() {
+        return model.machineConfig() == null ? MachineConfig.DEFAULT : model.machineConfig();
+    }
+}

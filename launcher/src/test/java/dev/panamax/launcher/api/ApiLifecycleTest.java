@@ -1,0 +1,134 @@
+package dev.panamax.launcher.api;
+
+import dev.panamax.vmm.VmConfig;
+import dev.panamax.vmm.DeviceException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** InstanceStart, the actions and PATCH /vm, driven through a fake VM; and what each state refuses. */
+class ApiLifecycleTest extends ApiServerFixture {
+    private static final String INSTANCE_START = "{\"action_type\": \"InstanceStart\"}";
+
+    @Test
+    void getSlashAndVersionSayWhatPanamaxIs() throws Exception {
+        assertThat(client.get("/").body()).isEqualTo("{\"id\":\"anonymous-instance\",\"state\":\"Not started\","
+                + "\"vmm_version\":\"test-1.2.3\",\"app_name\":\"Panamax\"}");
+        assertThat(client.get("/version").body()).isEqualTo("{\"firecracker_version\":\"test-1.2.3\"}");
+    }
+
+    @Test
+    void instanceStartBootsTheConfigTheRequestsMade() throws Exception {
+        client.put("/machine-config", "{\"vcpu_count\": 2, \"mem_size_mib\": 256}");
+        client.put("/drives/rootfs", drive("rootfs", rootfs, true));
+        client.put("/entropy", "{}");
+        start();
+        assertThat(vm.started).containsExactly(new VmConfig(
+                new VmConfig.BootSource(kernel, Optional.empty(), "console=ttyS0"), new VmConfig.Machine(2, 256),
+                List.of(new VmConfig.Drive("rootfs", rootfs, true, false)), Optional.of(new VmConfig.Entropy())));
+        assertThat(state()).isEqualTo("Running");
+    }
+
+    @Test
+    void aSecondInstanceStartIsRefused() throws Exception {
+        start();
+        assertFault(client.put("/actions", INSTANCE_START), "InstanceStart: not supported after starting the microVM");
+        assertThat(vm.started).hasSize(1);
+    }
+
+    @Test
+    void instanceStartWithoutABootSourceIsRefusedAndNothingStarts() throws Exception {
+        assertFault(client.put("/actions", INSTANCE_START),
+                "boot-source: missing: give one (PUT /boot-source) before InstanceStart");
+        assertThat(state()).isEqualTo("Not started");
+    }
+
+    @Test
+    void aStartThatFailsLeavesTheVmNotStartedToBeTriedAgain() throws Exception {
+        vm.startRefusal = new DeviceException("drive rootfs: /x: not whole sectors", null);
+        client.put("/boot-source", bootSource());
+        assertFault(client.put("/actions", INSTANCE_START), "drive rootfs: /x: not whole sectors");
+        assertThat(state()).isEqualTo("Not started");
+        assertThat(client.put("/actions", INSTANCE_START).status()).isEqualTo(204);
+        assertThat(state()).isEqualTo("Running");
+    }
+
+    @Test
+    void twoRootDrivesAreRefusedAtInstanceStart() throws Exception {
+        client.put("/drives/rootfs", drive("rootfs", rootfs, true));
+        client.put("/drives/data", drive("data", data, true));
+        client.put("/boot-source", bootSource());
+        assertFault(client.put("/actions", INSTANCE_START), "drives: more than one drive has is_root_device true");
+        assertThat(vm.started).isEmpty();
+    }
+
+    @Test
+    void pauseAndResumeGoThroughTheLifecycleAndShowInTheState() throws Exception {
+        assertThat(state()).isEqualTo("Not started");
+        start();
+        assertThat(state()).isEqualTo("Running");
+        assertThat(client.patch("/vm", "{\"state\": \"Paused\"}").status()).isEqualTo(204);
+        assertThat(state()).isEqualTo("Paused");
+        assertThat(client.patch("/vm", "{\"state\": \"Resumed\"}").status()).isEqualTo(204);
+        assertThat(state()).isEqualTo("Running");
+    }
+
+    @Test
+    void aLifecycleThatCannotPauseSaysSo() throws Exception {
+        start();
+        vm.pauseRefusal = new VmActionException("vm.state: pausing a microVM is not supported yet");
+        assertFault(client.patch("/vm", "{\"state\": \"Paused\"}"), "vm.state: pausing a microVM is not supported yet");
+        assertThat(state()).isEqualTo("Running");
+    }
+
+    @Test
+    void sendCtrlAltDelReachesTheRunningVm() throws Exception {
+        start();
+        assertThat(client.put("/actions", "{\"action_type\": \"SendCtrlAltDel\"}").status()).isEqualTo(204);
+        assertThat(vm.ctrlAltDels).hasValue(1);
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource(delimiter = '|', value = {
+        "PATCH | /vm | {\"state\": \"Paused\"} | vm: not supported before starting the microVM",
+        "PUT | /actions | {\"action_type\": \"SendCtrlAltDel\"} | SendCtrlAltDel: not supported before starting the microVM",
+        "PATCH | /drives/rootfs | {\"drive_id\": \"rootfs\", \"path_on_host\": \"/x\"} | drives: not supported before starting the microVM"})
+    void runTimeRequestsBeforeStartAreRefused(String method, String path, String body, String fault) throws Exception {
+        assertFault(client.send(method, path, body), fault);
+        assertThat(vm.ctrlAltDels).hasValue(0);
+    }
+
+    @Test
+    void preBootRequestsAfterStartAreRefusedAndTheConfigStays() throws Exception {
+        start();
+        String before = client.get("/vm/config").body();
+        assertFault(client.put("/boot-source", bootSource()), "boot-source: not supported after starting the microVM");
+        assertFault(client.put("/machine-config", "{\"vcpu_count\": 2, \"mem_size_mib\": 256}"),
+                "machine-config: not supported after starting the microVM");
+        assertFault(client.patch("/machine-config", "{\"vcpu_count\": 2}"),
+                "machine-config: not supported after starting the microVM");
+        assertFault(client.put("/drives/rootfs", drive("rootfs", rootfs, true)),
+                "drives: not supported after starting the microVM");
+        assertFault(client.put("/entropy", "{}"), "entropy: not supported after starting the microVM");
+        assertThat(client.get("/vm/config").body()).isEqualTo(before);
+        assertThat(client.get("/machine-config").status()).isEqualTo(200);
+    }
+
+    @Test
+    void patchingADriveOfARunningVmIsNotSupportedYet() throws Exception {
+        start();
+        assertFault(client.patch("/drives/rootfs", "{\"drive_id\": \"rootfs\", \"path_on_host\": \"/x\"}"),
+                "drives.rootfs: changing a drive of a running microVM is not supported yet");
+    }
+
+    @Test
+    void flushMetricsIsNotSupportedYet() throws Exception {
+        assertFault(client.put("/actions", "{\"action_type\": \"FlushMetrics\"}"),
+                "FlushMetrics: not supported yet (metrics are not supported yet)");
+    }
+}
