@@ -145,6 +145,28 @@ public final class VcpuFd extends FileDescriptor {
         }
     }
 
+    /**
+     * {@code KVM_KVMCLOCK_CTRL}: sets the "stopped by the host" flag in this vCPU's kvmclock
+     * page. The guest's soft-lockup and RCU-stall detectors look at it, so a pause does not read
+     * as a vCPU that hung. Call it while the vCPU is outside KVM_RUN (on its own thread: a vCPU
+     * ioctl from another thread waits for KVM_RUN to return).
+     *
+     * @return false when the guest has not enabled kvmclock on this vCPU (not booted that far, or
+     *     a kernel without it): KVM answers EINVAL, there is no page to flag and nothing in such a
+     *     guest reads one, so it is no failure
+     */
+    public boolean markGuestPaused() {
+        try {
+            ioctl("KVM_KVMCLOCK_CTRL", kvm_h.KVM_KVMCLOCK_CTRL, 0L);
+            return true;
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.EINVAL.code()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     public void getRegs(MemorySegment regs) {
         ioctl("KVM_GET_REGS", kvm_h.KVM_GET_REGS, checked(regs, kvm_regs.LAYOUT.byteSize()));
     }

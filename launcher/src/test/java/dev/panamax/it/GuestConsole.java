@@ -44,6 +44,11 @@ final class GuestConsole extends OutputStream {
         System.out.flush();
     }
 
+    /** How many bytes the guest printed so far. */
+    synchronized int length() {
+        return text.length();
+    }
+
     /** Everything printed so far. */
     synchronized String text() {
         return text.toString();

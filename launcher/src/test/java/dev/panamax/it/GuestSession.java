@@ -84,6 +84,16 @@ final class GuestSession implements AutoCloseable {
         assertThat(vm.awaitStop(TIMEOUT)).contains(new StopReason.Reset("i8042 reset command"));
     }
 
+    /** The VM, for tests that drive its lifecycle. */
+    MicroVm vm() {
+        return vm;
+    }
+
+    /** The console, for tests that read more of what the guest prints than one command's answer. */
+    GuestConsole console() {
+        return console;
+    }
+
     static VmConfig.Drive drive(String id, Path file, boolean root, boolean readOnly) {
         return new VmConfig.Drive(id, file, root, readOnly);
     }

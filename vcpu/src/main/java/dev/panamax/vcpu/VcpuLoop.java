@@ -13,18 +13,40 @@ import java.util.function.Consumer;
 /**
  * One vCPU's run loop, for its own platform thread: enters the guest, hands port and MMIO
  * exits to the {@link ExitHandler}, and reports the exit that ends the VM to {@code onStop}.
- * The loop allocates nothing per exit. {@link #requestStop()} ends it from any thread.
+ * The loop allocates nothing per exit. {@link #requestStop()} ends it from any thread; a kick
+ * ({@link #kick()}) while its {@link PauseGate} asks for a pause parks it there.
  */
 public final class VcpuLoop implements Runnable {
     private final VcpuFd vcpu;
     private final ExitHandler handler;
     private final Consumer<StopReason> onStop;
+    private final PauseGate gate;
+    private final PauseGate.Parking parking;
     private volatile boolean stopRequested;
 
-    public VcpuLoop(VcpuFd vcpu, ExitHandler handler, Consumer<StopReason> onStop) {
+    /**
+     * @param kvmclockCtrl whether the host has {@code KVM_CAP_KVMCLOCK_CTRL}: then a vCPU that
+     *     parks tells its guest so ({@link VcpuFd#markGuestPaused()})
+     */
+    public VcpuLoop(VcpuFd vcpu, ExitHandler handler, Consumer<StopReason> onStop, PauseGate gate,
+            boolean kvmclockCtrl) {
         this.vcpu = vcpu;
         this.handler = handler;
         this.onStop = onStop;
+        this.gate = gate;
+        this.parking = new PauseGate.Parking() {
+            @Override
+            public void parking() {
+                if (kvmclockCtrl) {
+                    vcpu.markGuestPaused();
+                }
+            }
+
+            @Override
+            public void leaving() {
+                vcpu.setImmediateExit(false);
+            }
+        };
     }
 
     /** Starts the loop on a new platform thread named {@code vcpu-N}. */
@@ -44,6 +66,7 @@ public final class VcpuLoop implements Runnable {
             onStop.accept(new StopReason.Failure("vCPU " + vcpu.id() + ": " + e.getMessage()));
         } finally {
             vcpu.unbindThread();
+            gate.ended();
         }
     }
 
@@ -69,7 +92,8 @@ public final class VcpuLoop implements Runnable {
                     }
                 }
                 case VmExit.Interrupted ignored -> {
-                    // a kick: the loop condition decides
+                    // a kick: park while paused; a stop is the loop condition's
+                    gate.afterKick(parking);
                 }
                 case VmExit.IrqWindowOpen ignored -> {
                 }
@@ -114,6 +138,11 @@ public final class VcpuLoop implements Runnable {
     /** Ends the loop: the vCPU leaves the guest at once, wherever it is. */
     public void requestStop() {
         stopRequested = true;
+        vcpu.kick();
+    }
+
+    /** Gets the vCPU out of KVM_RUN at once; with a pause asked for at its gate, it parks there. */
+    public void kick() {
         vcpu.kick();
     }
 }

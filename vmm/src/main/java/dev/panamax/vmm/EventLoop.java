@@ -13,6 +13,10 @@ import java.util.List;
  * ioeventfd) and runs each one's handler on this one thread, so device queues are served
  * without vCPU exits to Java. Handlers are registered before {@link #start()}; a handler that
  * throws is logged and the loop goes on.
+ *
+ * <p>{@link #pause()} holds the handlers back while the VM is paused (they touch guest memory):
+ * signals that arrive meanwhile stay counted in their eventfds, and the handlers run once
+ * {@link #resume()} lets the loop go on, so no notification is lost.
  */
 final class EventLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
@@ -22,8 +26,13 @@ final class EventLoop implements AutoCloseable {
     private final EventFd stopSignal = EventFd.create();
     private final List<EventFd> sources = new ArrayList<>();
     private final List<Runnable> handlers = new ArrayList<>();
+    private final Object pauseLock = new Object();
     private Thread thread;
     private volatile boolean stopping;
+    /** Guarded by pauseLock: no handler may start. */
+    private boolean paused;
+    /** Guarded by pauseLock: the loop thread is running handlers. */
+    private boolean handling;
 
     EventLoop() {
         epoll.watch(stopSignal.fd(), STOP_TOKEN);
@@ -47,18 +56,69 @@ final class EventLoop implements AutoCloseable {
         long[] ready = new long[64];
         while (!stopping) {
             int n = epoll.await(ready);
-            for (int i = 0; i < n; i++) {
-                int token = (int) ready[i];
-                if (ready[i] == STOP_TOKEN) {
-                    continue;
-                }
+            if (!startHandling()) {
+                return;
+            }
+            try {
+                handle(ready, n);
+            } finally {
+                endHandling();
+            }
+        }
+    }
+
+    private void handle(long[] ready, int n) {
+        for (int i = 0; i < n; i++) {
+            int token = (int) ready[i];
+            if (ready[i] == STOP_TOKEN) {
+                continue;
+            }
+            try {
+                sources.get(token).drain();
+                handlers.get(token).run();
+            } catch (RuntimeException e) {
+                LOG.warn("event handler {} failed", token, e);
+            }
+        }
+    }
+
+    /** Waits while paused; false when the loop is closing instead. */
+    private boolean startHandling() {
+        synchronized (pauseLock) {
+            while (paused && !stopping) {
                 try {
-                    sources.get(token).drain();
-                    handlers.get(token).run();
-                } catch (RuntimeException e) {
-                    LOG.warn("event handler {} failed", token, e);
+                    pauseLock.wait();
+                } catch (InterruptedException e) {
+                    return false; // nobody interrupts this thread; ending is all it could mean
                 }
             }
+            handling = !stopping;
+            return handling;
+        }
+    }
+
+    private void endHandling() {
+        synchronized (pauseLock) {
+            handling = false;
+            pauseLock.notifyAll();
+        }
+    }
+
+    /** Returns once no handler runs, and none will start until {@link #resume()}; again is harmless. */
+    void pause() throws InterruptedException {
+        synchronized (pauseLock) {
+            paused = true;
+            while (handling) {
+                pauseLock.wait();
+            }
+        }
+    }
+
+    /** Lets handlers run again, first those whose eventfds were signalled while paused. */
+    void resume() {
+        synchronized (pauseLock) {
+            paused = false;
+            pauseLock.notifyAll();
         }
     }
 
@@ -69,6 +129,9 @@ final class EventLoop implements AutoCloseable {
             return;
         }
         stopping = true;
+        synchronized (pauseLock) {
+            pauseLock.notifyAll(); // a paused loop ends too
+        }
         stopSignal.signal();
         if (thread != null) {
             thread.join();

@@ -11,6 +11,7 @@ import dev.panamax.kvm.sys.kvm_h;
 import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestRegion;
 import dev.panamax.vcpu.Cpuid;
+import dev.panamax.vcpu.PauseGate;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vcpu.VcpuLoop;
 import dev.panamax.vcpu.VcpuSetup;
@@ -37,19 +38,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A running microVM: guest RAM, the in-kernel irqchip and PIT, the legacy devices, and one
  * platform thread per vCPU. {@link #start} boots the configured kernel; the VM runs until the
  * guest resets or powers off, a vCPU fails, or the host calls {@link #stop()}.
+ *
+ * <p>{@link #pause()} and {@link #resume()} stop and continue the guest ({@link #state()} says
+ * which); {@link #sendCtrlAltDel()} presses that chord on its keyboard. While paused, nothing
+ * touches guest memory: the vCPUs are parked outside KVM_RUN and the virtio event loop runs no
+ * queue handlers. The console input and interrupt watchdog threads keep running, and that loses
+ * nothing: input fills the UART's FIFO and then waits for room, an interrupt raised meanwhile
+ * stays pending in the in-kernel irqchip until the vCPUs run again, and the watchdog's patience
+ * is measured in running time ({@link RunningClock}), so it does not count the pause against
+ * the guest.
  */
 public final class MicroVm implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MicroVm.class);
     /**
-     * How long a raised serial interrupt may go unacknowledged before it is raised again: far
-     * above the microseconds a delivered one takes, short enough that a lost one is a hiccup.
+     * How long a raised serial or keyboard interrupt may go unacknowledged before it is raised
+     * again: far above the microseconds a delivered one takes, short enough that a lost one is a
+     * hiccup.
      */
-    private static final Duration SERIAL_PATIENCE = Duration.ofMillis(100);
+    private static final Duration INTERRUPT_PATIENCE = Duration.ofMillis(100);
     /** Three pages KVM needs for real-mode emulation on Intel, placed in the MMIO gap. */
     private static final long TSS_ADDRESS = 0xfffb_d000L;
     /** How often console input is looked for: well under what a typist notices. */
@@ -60,15 +72,26 @@ public final class MicroVm implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final CompletableFuture<StopReason> stopped = new CompletableFuture<>();
     private final GuestMemory memory;
+    private final VmFd vm;
+    private final PauseGate gate;
+    private final RunningClock runningClock = new RunningClock();
+    /** Serialises {@link #pause()} and {@link #resume()}; stopping never takes it. */
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private volatile boolean paused;
+    /** The guest's kvmclock when it was paused, so that it goes on from there; guarded by lifecycle. */
+    private long clockAtPause;
 
     private EventLoop eventLoop;
     private Serial8250 serial;
+    private I8042 keyboard;
     /** Copies console input into the UART; interrupted and joined by {@link #stopAndJoin()}. */
     private Thread inputThread;
 
-    private MicroVm(Deque<AutoCloseable> resources, GuestMemory memory) {
+    private MicroVm(Deque<AutoCloseable> resources, GuestMemory memory, VmFd vm, int vcpus) {
         this.resources = resources;
         this.memory = memory;
+        this.vm = vm;
+        this.gate = new PauseGate(vcpus);
     }
 
     /** Builds the VM on this process's KVM device ({@link KvmHost#configuredDevice()}) and starts its vCPUs. */
@@ -102,20 +125,24 @@ public final class MicroVm implements AutoCloseable {
             vm.createPit2(kvm_h.KVM_PIT_SPEAKER_DUMMY);
             registerMemory(vm, memory);
 
-            MicroVm microVm = new MicroVm(resources, memory);
+            MicroVm microVm = new MicroVm(resources, memory, vm, machine.vcpuCount());
             EventFd serialIrq = own(resources, EventFd.create());
             vm.registerIrqfd(serialIrq, Serial8250.COM1_IRQ);
             Serial8250 serial = new Serial8250(console.output(), serialIrq::signal);
             microVm.serial = serial;
+            EventFd keyboardIrq = own(resources, EventFd.create());
+            vm.registerIrqfd(keyboardIrq, I8042.KEYBOARD_IRQ);
+            microVm.keyboard = new I8042(() -> microVm.stopWith(new StopReason.Reset("i8042 reset command")),
+                    keyboardIrq::signal);
             Buses buses = new Buses();
             buses.pio.register(Serial8250.COM1, Serial8250.LENGTH, serial);
-            buses.pio.register(I8042.BASE, I8042.LENGTH,
-                    new I8042(() -> microVm.stopWith(new StopReason.Reset("i8042 reset command"))));
+            buses.pio.register(I8042.BASE, I8042.LENGTH, microVm.keyboard);
             microVm.eventLoop = own(resources, new EventLoop());
             virtio.attach(vm, memory, buses.mmio, microVm.eventLoop, resources);
             microVm.eventLoop.start();
 
             List<CpuidEntry> supported = kvm.supportedCpuid();
+            boolean kvmclockCtrl = kvm.checkExtension(kvm_h.KVM_CAP_KVMCLOCK_CTRL) > 0;
             for (int i = 0; i < machine.vcpuCount(); i++) {
                 VcpuFd vcpu = own(resources, vm.createVcpu(i));
                 VcpuSetup.configure(vcpu, Cpuid.forVcpu(supported, i, machine.vcpuCount(), machine.cpuidFeatureMask()),
@@ -123,10 +150,10 @@ public final class MicroVm implements AutoCloseable {
                 if (i == 0) {
                     VcpuSetup.enter(vcpu, plan.cpu()); // the others wait for the kernel's INIT/SIPI
                 }
-                microVm.loops.add(new VcpuLoop(vcpu, buses, microVm::stopWith));
+                microVm.loops.add(new VcpuLoop(vcpu, buses, microVm::stopWith, microVm.gate, kvmclockCtrl));
             }
             console.input().ifPresent(in -> microVm.inputThread = microVm.startInput(in, serial));
-            microVm.threads.add(microVm.startSerialWatchdog(serial));
+            microVm.threads.add(microVm.startInterruptWatchdog());
             for (VcpuLoop loop : microVm.loops) {
                 microVm.threads.add(loop.start());
             }
@@ -176,15 +203,23 @@ public final class MicroVm implements AutoCloseable {
         });
     }
 
-    /** Re-raises serial interrupts the guest never acknowledged (see {@link Serial8250}), until the VM stops. */
-    private Thread startSerialWatchdog(Serial8250 serial) {
-        return Thread.ofPlatform().name("serial-watchdog").daemon().start(() -> {
-            long patience = SERIAL_PATIENCE.toNanos();
+    /**
+     * Re-raises serial and keyboard interrupts the guest never acknowledged (see {@link
+     * Serial8250}), until the VM stops; patience counts running time only.
+     */
+    private Thread startInterruptWatchdog() {
+        return Thread.ofPlatform().name("irq-watchdog").daemon().start(() -> {
+            long patience = INTERRUPT_PATIENCE.toNanos();
             try {
-                while (awaitStop(SERIAL_PATIENCE).isEmpty()) {
-                    if (serial.reraiseIfUnacknowledged(System.nanoTime(), patience)) {
+                while (awaitStop(INTERRUPT_PATIENCE).isEmpty()) {
+                    long now = runningClock.nanos();
+                    if (serial.reraiseIfUnacknowledged(now, patience)) {
                         LOG.debug("serial interrupt raised again: the guest had not acknowledged it for {} ms",
-                                SERIAL_PATIENCE.toMillis());
+                                INTERRUPT_PATIENCE.toMillis());
+                    }
+                    if (keyboard.reraiseIfUnacknowledged(now, patience)) {
+                        LOG.debug("keyboard interrupt raised again: the guest had not read the i8042 for {} ms",
+                                INTERRUPT_PATIENCE.toMillis());
                     }
                 }
             } catch (InterruptedException e) {
@@ -200,8 +235,109 @@ public final class MicroVm implements AutoCloseable {
 
     private void stopWith(StopReason reason) {
         if (stopped.complete(reason)) {
+            gate.release(); // first: from now on no vCPU clears the kick that stops it
             loops.forEach(VcpuLoop::requestStop);
         }
+    }
+
+    /** Where the VM is: running, paused, or stopped for good. */
+    public VmState state() {
+        if (stopped.isDone()) {
+            return VmState.STOPPED;
+        }
+        return paused ? VmState.PAUSED : VmState.RUNNING;
+    }
+
+    /**
+     * Pauses the guest; when this returns every vCPU is parked outside KVM_RUN and the virtio
+     * event loop runs no queue handlers (queue notifications wait for {@link #resume()}). Each
+     * vCPU tells its guest's kvmclock it was stopped by the host ({@code KVM_KVMCLOCK_CTRL}, where
+     * the host has it), so the guest's lockup detectors do not count the pause, and the guest's
+     * kvmclock is read here to be set back on resume, so the guest's clock does not jump over the
+     * pause. Harmless when already paused; thread-safe.
+     *
+     * @throws IllegalStateException once the VM has stopped, also when it stops while pausing
+     * @throws InterruptedException when interrupted while waiting for the vCPUs; the guest runs on
+     */
+    public void pause() throws InterruptedException {
+        lifecycle.lockInterruptibly();
+        try {
+            requireNotStopped("pause");
+            if (paused) {
+                return;
+            }
+            if (!gate.pause(this::kickVcpus)) {
+                throw new IllegalStateException("cannot pause: the VM stopped (" + describeStop() + ")");
+            }
+            try {
+                eventLoop.pause();
+                clockAtPause = vm.clock();
+            } catch (InterruptedException | RuntimeException e) {
+                eventLoop.resume();
+                gate.resume();
+                throw e;
+            }
+            runningClock.pause();
+            paused = true;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * Lets a paused guest go on where it stopped, its kvmclock set back to the time it was paused
+     * at. Harmless when it runs; thread-safe.
+     *
+     * @throws IllegalStateException once the VM has stopped
+     */
+    public void resume() {
+        lifecycle.lock();
+        try {
+            requireNotStopped("resume");
+            if (!paused) {
+                return;
+            }
+            vm.setClock(clockAtPause);
+            paused = false;
+            runningClock.resume();
+            eventLoop.resume();
+            gate.resume();
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * Presses Ctrl+Alt+Del on the guest's keyboard (i8042, IRQ 1) and releases it. A Linux guest
+     * with the keyboard driver and a VT reboots on it, which with {@code reboot=k} ends the VM
+     * with a {@link StopReason.Reset}. A paused guest gets the keys when it resumes.
+     *
+     * @throws IllegalStateException once the VM has stopped, or when the guest has left so many
+     *     keys unread that the i8042's buffer has no room for these
+     */
+    public void sendCtrlAltDel() {
+        requireNotStopped("send Ctrl+Alt+Del");
+        if (!keyboard.pressCtrlAltDel()) {
+            throw new IllegalStateException("cannot send Ctrl+Alt+Del: the guest is not reading its keyboard"
+                    + " (the i8042's buffer is full)");
+        }
+    }
+
+    private void kickVcpus() {
+        for (VcpuLoop loop : loops) {
+            loop.kick();
+        }
+    }
+
+    private void requireNotStopped(String action) {
+        if (stopped.isDone()) {
+            throw new IllegalStateException("cannot " + action + ": the VM stopped (" + describeStop() + ")");
+        }
+    }
+
+    private String describeStop() {
+        StopReason reason = stopped.getNow(null);
+        return reason == null ? "stopping" : reason.describe();
     }
 
     /** How many serial interrupts had to be raised again because the guest never saw them (0 normally). */

@@ -3,8 +3,10 @@ package dev.panamax.vmm;
 import dev.panamax.kvm.EventFd;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +32,63 @@ class EventLoopTest {
             assertThat(thread.get()).isEqualTo("event-loop");
             loop.close();
             loop.close(); // idempotent
+        }
+    }
+
+    @Test
+    void pausedLoopRunsNoHandlerAndServesWhatArrivedOnceResumed() throws Exception {
+        try (EventFd doorbell = EventFd.create()) {
+            AtomicInteger runs = new AtomicInteger();
+            EventLoop loop = new EventLoop();
+            loop.add(doorbell, runs::incrementAndGet);
+            loop.start();
+            loop.pause();
+            loop.pause(); // idempotent
+            doorbell.signal();
+            doorbell.signal();
+            Thread.sleep(200);
+            assertThat(runs).as("nothing runs while paused").hasValue(0);
+            loop.resume();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (runs.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(runs).as("both signals served by one run").hasValue(1);
+            assertThat(doorbell.drain()).isZero();
+            loop.close();
+        }
+    }
+
+    @Test
+    void pauseWaitsForTheRunningHandlerAndCloseEndsAPausedLoop() throws Exception {
+        try (EventFd doorbell = EventFd.create()) {
+            CountDownLatch inHandler = new CountDownLatch(1);
+            CountDownLatch finish = new CountDownLatch(1);
+            EventLoop loop = new EventLoop();
+            loop.add(doorbell, () -> {
+                inHandler.countDown();
+                try {
+                    finish.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            loop.start();
+            doorbell.signal();
+            assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> paused = CompletableFuture.runAsync(() -> {
+                try {
+                    loop.pause();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(100);
+            assertThat(paused).as("a handler still runs").isNotDone();
+            finish.countDown();
+            paused.get(5, TimeUnit.SECONDS);
+            loop.close(); // while paused
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("event-loop"));
         }
     }
 }

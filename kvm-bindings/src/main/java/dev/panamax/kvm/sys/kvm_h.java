@@ -57,6 +57,7 @@ public final class kvm_h {
     public static final long KVM_SET_MP_STATE = iow(KVMIO, 0x99, kvm_mp_state.LAYOUT);
     public static final long KVM_GET_VCPU_EVENTS = ior(KVMIO, 0x9f, kvm_vcpu_events.LAYOUT);
     public static final long KVM_SET_VCPU_EVENTS = iow(KVMIO, 0xa0, kvm_vcpu_events.LAYOUT);
+    public static final long KVM_KVMCLOCK_CTRL = io(KVMIO, 0xad);
 
     // exit reasons (kvm_run.exit_reason)
     public static final int KVM_EXIT_UNKNOWN = 0;
@@ -99,6 +100,7 @@ public final class kvm_h {
     public static final int KVM_CAP_IOEVENTFD = 36;
     public static final int KVM_CAP_ADJUST_CLOCK = 39;
     public static final int KVM_CAP_VCPU_EVENTS = 41;
+    public static final int KVM_CAP_KVMCLOCK_CTRL = 76;
     public static final int KVM_CAP_IMMEDIATE_EXIT = 136;
     public static final int KVM_CAP_MAX_VCPUS = 66;
 

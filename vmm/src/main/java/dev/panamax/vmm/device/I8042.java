@@ -1,17 +1,31 @@
 package dev.panamax.vmm.device;
 
 import dev.panamax.device.BusDevice;
+import dev.panamax.device.InterruptLine;
 
 /**
  * The part of the i8042 keyboard controller a microVM needs: enough of the command set for
- * Linux's i8042 driver to probe it (controller configuration byte, self tests, a keyboard that
- * acknowledges commands) and the CPU reset line: command 0xFE, which {@code reboot=k} sends,
- * ends the VM.
+ * Linux's i8042 and atkbd drivers to find a keyboard (controller configuration byte, self tests,
+ * a keyboard that acknowledges commands and answers its ID), the CPU reset line (command 0xFE,
+ * which {@code reboot=k} sends, ends the VM), and one key chord, Ctrl+Alt+Del
+ * ({@link #pressCtrlAltDel()}), which a Linux guest with a VT keyboard answers by rebooting.
+ *
+ * <p>Bytes for the guest wait in one output queue read through the data port. The keyboard's
+ * bytes (its replies and scancodes) raise IRQ 1 when they reach the head of the queue, while the
+ * controller configuration byte enables the keyboard interrupt; the driver reads one byte per
+ * interrupt, so each data read that leaves more behind raises it again. Replies to controller
+ * commands go to the head of the queue and raise nothing: drivers poll for them, with the
+ * keyboard interrupt off. The interrupt is an edge; {@link #reraiseIfUnacknowledged} raises it
+ * again when a byte has waited unread for a while (see {@link PatientInterrupt}).
  */
 public final class I8042 implements BusDevice {
     /** Ports 0x60 (data) to 0x64 (command/status). */
     public static final int BASE = 0x60;
     public static final int LENGTH = 5;
+    /** The keyboard's interrupt line (ISA IRQ 1). */
+    public static final int KEYBOARD_IRQ = 1;
+    /** As the real controller's and Firecracker's: room for several replies and a few key chords. */
+    static final int QUEUE_SIZE = 16;
     private static final int DATA = 0;
     private static final int COMMAND = 4;
 
@@ -27,30 +41,67 @@ public final class I8042 implements BusDevice {
     private static final int CMD_PULSE_RESET = 0xfe;
     private static final int SELF_TEST_PASSED = 0x55;
     private static final int PORT_TEST_PASSED = 0x00;
+
+    private static final int KBD_GET_ID = 0xf2;
+    private static final int KBD_ECHO = 0xee;
+    private static final int KBD_RESET = 0xff;
     private static final int KBD_ACK = 0xfa;
+    private static final int KBD_SELF_TEST_PASSED = 0xaa;
+    /** An MF2 keyboard's ID, second byte as the controller's translation delivers it, and untranslated. */
+    private static final int KBD_ID = 0xab;
+    private static final int KBD_ID_TRANSLATED = 0x41;
+    private static final int KBD_ID_RAW = 0x83;
+
+    /** Controller configuration byte: keyboard interrupt enabled. */
+    private static final int CTR_KBD_INT = 0x01;
+    /** Controller configuration byte: scancode set 2 from the keyboard translated to set 1. */
+    private static final int CTR_TRANSLATE = 0x40;
     /** Keyboard interrupt enabled, system flag, translation: the firmware's usual setting. */
     private static final int CTR_DEFAULT = 0x45;
 
+    /**
+     * Ctrl, Alt and Delete pressed, then released, in scancode set 1 (what the guest reads with
+     * translation on, Linux's default): Ctrl 0x1d, Alt 0x38, Delete 0xe0 0x53; a release is the
+     * make code with bit 7 set.
+     */
+    private static final byte[] CTRL_ALT_DEL_SET1 = {
+        0x1d, 0x38, (byte) 0xe0, 0x53, (byte) 0xe0, (byte) 0xd3, (byte) 0xb8, (byte) 0x9d};
+    /** The same in set 2 (translation off): Ctrl 0x14, Alt 0x11, Delete 0xe0 0x71; releases prefixed by 0xf0. */
+    private static final byte[] CTRL_ALT_DEL_SET2 = {
+        0x14, 0x11, (byte) 0xe0, 0x71, (byte) 0xe0, (byte) 0xf0, 0x71, (byte) 0xf0, 0x11, (byte) 0xf0, 0x14};
+
     private final Runnable onReset;
+    private final PatientInterrupt irq;
+    private final ByteQueue output = new ByteQueue(QUEUE_SIZE);
     private int ctr = CTR_DEFAULT;
-    private int output;
-    private boolean outputFull;
+    private int lastRead;
     private int pendingCommand = -1; // a command whose parameter byte comes through the data port
     private boolean lastWasCommand;
 
-    public I8042(Runnable onReset) {
+    /**
+     * @param onReset what the CPU reset line does
+     * @param keyboardIrq IRQ 1, raised from vCPU threads and from whichever thread calls
+     *     {@link #pressCtrlAltDel()}
+     */
+    public I8042(Runnable onReset, InterruptLine keyboardIrq) {
         this.onReset = onReset;
+        this.irq = new PatientInterrupt(keyboardIrq);
     }
 
     @Override
     public synchronized long read(long offset, int size) {
         if (offset == COMMAND) {
-            return (outputFull ? STATUS_OUTPUT_FULL : 0) | STATUS_SYSTEM_FLAG
+            return (output.isEmpty() ? 0 : STATUS_OUTPUT_FULL) | STATUS_SYSTEM_FLAG
                     | (lastWasCommand ? STATUS_LAST_WAS_COMMAND : 0);
         }
         if (offset == DATA) {
-            outputFull = false;
-            return output;
+            irq.acknowledged();
+            int b = output.poll();
+            if (b >= 0) {
+                lastRead = b;
+                raiseIfReadable(); // one byte per interrupt: the next one needs its own
+            }
+            return lastRead; // an empty buffer reads as the last byte again, as on the real chip
         }
         return 0;
     }
@@ -67,13 +118,45 @@ public final class I8042 implements BusDevice {
         }
     }
 
+    /**
+     * Queues Ctrl+Alt+Del, pressed and released, as the keyboard would send it (set 1 while the
+     * controller translates, set 2 when the guest turned translation off), and raises IRQ 1 if
+     * the guest enabled it; otherwise the bytes wait for the guest to enable it or to poll.
+     *
+     * @return false, queueing nothing, when the queue lacks room for the whole sequence: the
+     *     guest is not reading its keyboard
+     */
+    public synchronized boolean pressCtrlAltDel() {
+        byte[] sequence = (ctr & CTR_TRANSLATE) != 0 ? CTRL_ALT_DEL_SET1 : CTRL_ALT_DEL_SET2;
+        if (output.room() < sequence.length) {
+            return false;
+        }
+        for (byte b : sequence) {
+            keyboardSends(b & 0xff);
+        }
+        return true;
+    }
+
+    /**
+     * Raises IRQ 1 once more if a byte has waited unread, with the interrupt enabled, for at
+     * least {@code patienceNanos} of this method's calls; returns whether it did.
+     */
+    public synchronized boolean reraiseIfUnacknowledged(long nowNanos, long patienceNanos) {
+        return irq.reraiseIfUnacknowledged(interruptEnabled() && !output.isEmpty(), nowNanos, patienceNanos);
+    }
+
+    /** How often {@link #reraiseIfUnacknowledged} had to raise IRQ 1 again. */
+    public synchronized long reraisedInterrupts() {
+        return irq.reraised();
+    }
+
     private void command(int c) {
         pendingCommand = -1;
         switch (c) {
-            case CMD_READ_CTR -> respond(ctr);
+            case CMD_READ_CTR -> controllerReplies(ctr);
             case CMD_WRITE_CTR, CMD_WRITE_OUTPUT_PORT -> pendingCommand = c;
-            case CMD_SELF_TEST -> respond(SELF_TEST_PASSED);
-            case CMD_TEST_KBD_PORT -> respond(PORT_TEST_PASSED);
+            case CMD_SELF_TEST -> controllerReplies(SELF_TEST_PASSED);
+            case CMD_TEST_KBD_PORT -> controllerReplies(PORT_TEST_PASSED);
             case CMD_PULSE_RESET -> onReset.run();
             default -> {
                 // enable/disable ports and the rest need no answer
@@ -83,15 +166,57 @@ public final class I8042 implements BusDevice {
 
     private void data(int v) {
         if (pendingCommand == CMD_WRITE_CTR) {
+            boolean enables = (v & CTR_KBD_INT) != 0 && !interruptEnabled();
             ctr = v;
+            if (enables) {
+                raiseIfReadable(); // what waited for the interrupt gets it now
+            }
         } else if (pendingCommand < 0) {
-            respond(KBD_ACK); // a byte for the keyboard: it acknowledges every command
+            keyboardCommand(v);
         }
         pendingCommand = -1;
     }
 
-    private void respond(int b) {
-        output = b;
-        outputFull = true;
+    /** A byte for the keyboard: it acknowledges every command and parameter byte, and answers some. */
+    private void keyboardCommand(int v) {
+        switch (v) {
+            case KBD_ECHO -> keyboardSends(KBD_ECHO);
+            case KBD_GET_ID -> {
+                keyboardSends(KBD_ACK);
+                keyboardSends(KBD_ID);
+                keyboardSends((ctr & CTR_TRANSLATE) != 0 ? KBD_ID_TRANSLATED : KBD_ID_RAW);
+            }
+            case KBD_RESET -> {
+                keyboardSends(KBD_ACK);
+                keyboardSends(KBD_SELF_TEST_PASSED);
+            }
+            default -> keyboardSends(KBD_ACK);
+        }
+    }
+
+    /** A reply from the controller itself: read next, by a driver that polls for it. */
+    private void controllerReplies(int b) {
+        if (!output.offerFirst(b)) {
+            output.poll(); // full of keyboard bytes the guest ignores: the oldest makes room
+            output.offerFirst(b);
+        }
+    }
+
+    /** A byte from the keyboard: queued behind the others; dropped when the queue is full, as a real keyboard's overrun. */
+    private void keyboardSends(int b) {
+        boolean wasEmpty = output.isEmpty();
+        if (output.offer(b) && wasEmpty) {
+            raiseIfReadable();
+        }
+    }
+
+    private void raiseIfReadable() {
+        if (interruptEnabled() && !output.isEmpty()) {
+            irq.trigger();
+        }
+    }
+
+    private boolean interruptEnabled() {
+        return (ctr & CTR_KBD_INT) != 0;
     }
 }

@@ -19,7 +19,8 @@ import java.io.UncheckedIOException;
  * stall the console for good, the driver waiting for an interrupt that will not come again; seen
  * under nested virtualization, where the guest's console stopped mid-line. So {@link
  * #reraiseIfUnacknowledged} raises it again when it has been pending without the driver reading
- * IIR for a while; the driver takes a surplus interrupt as one with nothing to do.
+ * IIR for a while ({@link PatientInterrupt}); the driver takes a surplus interrupt as one with
+ * nothing to do.
  */
 public final class Serial8250 implements BusDevice {
     public static final int COM1 = 0x3f8;
@@ -52,10 +53,8 @@ public final class Serial8250 implements BusDevice {
     private static final int MSR_CTS_DSR_DCD = 0xb0;
 
     private final OutputStream out;
-    private final InterruptLine irq;
-    private final byte[] fifo = new byte[FIFO_SIZE];
-    private int fifoHead;
-    private int fifoCount;
+    private final PatientInterrupt irq;
+    private final ByteQueue fifo = new ByteQueue(FIFO_SIZE);
     private int ier;
     private int lcr;
     private int mcr;
@@ -64,16 +63,10 @@ public final class Serial8250 implements BusDevice {
     private int divisorHigh;
     private boolean fifoEnabled;
     private boolean thrEmptyPending;
-    /**
-     * When {@link #reraiseIfUnacknowledged} first found the interrupt pending with the driver not
-     * having read IIR since; -1 once the driver has. Kept off the vCPU path, which only resets it.
-     */
-    private long pendingSinceNanos = -1;
-    private long reraised;
 
     public Serial8250(OutputStream out, InterruptLine irq) {
         this.out = out;
-        this.irq = irq;
+        this.irq = new PatientInterrupt(irq);
     }
 
     @Override
@@ -85,7 +78,7 @@ public final class Serial8250 implements BusDevice {
             case IIR_FCR -> identifyInterrupt();
             case LCR -> lcr;
             case MCR -> mcr;
-            case LSR -> (fifoCount > 0 ? LSR_DATA_READY : 0) | LSR_THR_EMPTY | LSR_IDLE;
+            case LSR -> (fifo.isEmpty() ? 0 : LSR_DATA_READY) | LSR_THR_EMPTY | LSR_IDLE;
             case MSR -> modemStatus();
             case SCR -> scratch;
             default -> 0;
@@ -135,26 +128,12 @@ public final class Serial8250 implements BusDevice {
      * driver reading IIR meanwhile. Returns whether it did.
      */
     public synchronized boolean reraiseIfUnacknowledged(long nowNanos, long patienceNanos) {
-        if (!interruptPending()) {
-            pendingSinceNanos = -1;
-            return false;
-        }
-        if (pendingSinceNanos < 0) {
-            pendingSinceNanos = nowNanos; // pending since the driver last looked: its patience starts now
-            return false;
-        }
-        if (nowNanos - pendingSinceNanos < patienceNanos) {
-            return false;
-        }
-        irq.trigger();
-        pendingSinceNanos = nowNanos;
-        reraised++;
-        return true;
+        return irq.reraiseIfUnacknowledged(interruptPending(), nowNanos, patienceNanos);
     }
 
     /** How often {@link #reraiseIfUnacknowledged} had to raise the interrupt again. */
     public synchronized long reraisedInterrupts() {
-        return reraised;
+        return irq.reraised();
     }
 
     private boolean interruptPending() {
@@ -163,7 +142,7 @@ public final class Serial8250 implements BusDevice {
 
     private void transmit(int b) {
         if ((mcr & MCR_LOOPBACK) != 0) {
-            enqueue((byte) b);
+            fifo.offer(b);
         } else {
             try {
                 out.write(b);
@@ -179,18 +158,16 @@ public final class Serial8250 implements BusDevice {
     }
 
     private int readData() {
-        if (fifoCount == 0) {
+        int b = fifo.poll();
+        if (b < 0) {
             return 0;
         }
-        int b = fifo[fifoHead] & 0xff;
-        fifoHead = (fifoHead + 1) % FIFO_SIZE;
-        fifoCount--;
         notifyAll(); // room for the input thread
         return b;
     }
 
     private int identifyInterrupt() {
-        pendingSinceNanos = -1; // the driver is looking: whatever is pending, it will see
+        irq.acknowledged();
         int fifoBits = fifoEnabled ? IIR_FIFO_ENABLED : 0;
         if (rxInterruptActive()) {
             return IIR_RX_DATA | fifoBits;
@@ -203,7 +180,7 @@ public final class Serial8250 implements BusDevice {
     }
 
     private boolean rxInterruptActive() {
-        return fifoCount > 0 && (ier & IER_RX_DATA) != 0;
+        return !fifo.isEmpty() && (ier & IER_RX_DATA) != 0;
     }
 
     private int modemStatus() {
@@ -214,15 +191,6 @@ public final class Serial8250 implements BusDevice {
         return ((mcr & 0x1) << 5) | ((mcr & 0x2) << 3) | ((mcr & 0x4) << 4) | ((mcr & 0x8) << 4);
     }
 
-    private boolean enqueue(byte b) {
-        if (fifoCount == FIFO_SIZE) {
-            return false;
-        }
-        fifo[(fifoHead + fifoCount) % FIFO_SIZE] = b;
-        fifoCount++;
-        return true;
-    }
-
     /**
      * Hands the guest input bytes, waiting while the FIFO is full. Returns early, having
      * delivered what fitted, when the thread is interrupted.
@@ -230,11 +198,11 @@ public final class Serial8250 implements BusDevice {
     public synchronized int receive(byte[] bytes, int offset, int length) throws InterruptedException {
         int delivered = 0;
         while (delivered < length) {
-            while (fifoCount == FIFO_SIZE) {
+            while (fifo.room() == 0) {
                 wait();
             }
-            boolean wasEmpty = fifoCount == 0;
-            while (delivered < length && enqueue(bytes[offset + delivered])) {
+            boolean wasEmpty = fifo.isEmpty();
+            while (delivered < length && fifo.offer(bytes[offset + delivered])) {
                 delivered++;
             }
             if (wasEmpty && (ier & IER_RX_DATA) != 0) {
