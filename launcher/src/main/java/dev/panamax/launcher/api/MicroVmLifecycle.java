@@ -1,13 +1,13 @@
 package dev.panamax.launcher.api;
 
+import dev.panamax.vmm.VmState;
 import dev.panamax.vmm.MicroVm;
 
 import java.util.Objects;
 
 /**
- * {@link VmLifecycle} over a running {@link MicroVm}. {@code MicroVm} cannot pause, resume or
- * send Ctrl+Alt+Del yet, so those are refused as not supported yet; when it can, each becomes a
- * call to it here and the API needs no other change.
+ * {@link VmLifecycle} over a started {@link MicroVm}: each call is the MicroVm's own, and a
+ * refusal of it (the VM has stopped) is the client's 400.
  */
 public final class MicroVmLifecycle implements VmLifecycle {
     private final MicroVm vm;
@@ -23,21 +23,36 @@ public final class MicroVmLifecycle implements VmLifecycle {
 
     @Override
     public void pause() {
-        throw new VmActionException("vm.state: pausing a microVM is not supported yet");
+        try {
+            vm.pause();
+        } catch (IllegalStateException e) {
+            throw new VmActionException("vm.state: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VmActionException("vm.state: interrupted while pausing; the microVM keeps running");
+        }
     }
 
     @Override
     public void resume() {
-        throw new VmActionException("vm.state: resuming a microVM is not supported yet");
+        try {
+            vm.resume();
+        } catch (IllegalStateException e) {
+            throw new VmActionException("vm.state: " + e.getMessage());
+        }
     }
 
     @Override
     public void sendCtrlAltDel() {
-        throw new VmActionException("SendCtrlAltDel: not supported yet");
+        try {
+            vm.sendCtrlAltDel();
+        } catch (IllegalStateException e) {
+            throw new VmActionException("SendCtrlAltDel: " + e.getMessage());
+        }
     }
 
     @Override
     public VmState state() {
-        return VmState.RUNNING;
+        return vm.state();
     }
 }

@@ -46,7 +46,7 @@ public final class VmController {
 
     /** {@code GET /}. */
     synchronized String instanceInfo() {
-        return ConfigJson.write(new InstanceInfo(DEFAULT_ID, vm == null ? VmState.NOT_STARTED : vm.state(), vmmVersion,
+        return ConfigJson.write(new InstanceInfo(DEFAULT_ID, vm == null ? InstanceState.NOT_STARTED : InstanceState.of(vm.state()), vmmVersion,
                 InstanceInfo.APP_NAME));
     }
 

@@ -1,10 +1,10 @@
 package dev.panamax.launcher.api;
 
+import dev.panamax.vmm.VmState;
 /**
  * A started microVM as the API drives it ({@code PATCH /vm}, {@code SendCtrlAltDel},
- * {@code GET /}). An interface so that the API does not depend on what {@link dev.panamax.vmm.MicroVm}
- * can do yet ({@link MicroVmLifecycle} says "not supported yet" for what it cannot) and so that the
- * tests drive a fake without KVM. Calls come one at a time ({@link VmController} serialises them).
+ * {@code GET /}). An interface so that the tests drive a fake without KVM;
+ * {@link MicroVmLifecycle} is the real one. Calls come one at a time ({@link VmController} serialises them).
  * A refusal is a {@link VmActionException}, whose message the client gets as its
  * {@code fault_message}.
  */

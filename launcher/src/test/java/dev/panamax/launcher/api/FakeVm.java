@@ -1,5 +1,6 @@
 package dev.panamax.launcher.api;
 
+import dev.panamax.vmm.VmState;
 import dev.panamax.vmm.VmConfig;
 
 import java.util.List;
