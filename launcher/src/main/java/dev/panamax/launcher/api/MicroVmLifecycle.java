@@ -35,19 +35,20 @@ public final class MicroVmLifecycle implements VmLifecycle {
 
     @Override
     public void resume() {
-        try {
-            vm.resume();
-        } catch (IllegalStateException e) {
-            throw new VmActionException("vm.state: " + e.getMessage());
-        }
+        refusedAs("vm.state", vm::resume);
     }
 
     @Override
     public void sendCtrlAltDel() {
+        refusedAs("SendCtrlAltDel", vm::sendCtrlAltDel);
+    }
+
+    /** Runs {@code action}; the VM's refusal (it has stopped) becomes the client's 400, under {@code key}. */
+    private static void refusedAs(String key, Runnable action) {
         try {
-            vm.sendCtrlAltDel();
+            action.run();
         } catch (IllegalStateException e) {
-            throw new VmActionException("SendCtrlAltDel: " + e.getMessage());
+            throw new VmActionException(key + ": " + e.getMessage());
         }
     }
 
