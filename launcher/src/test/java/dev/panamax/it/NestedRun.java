@@ -1,5 +1,6 @@
 package dev.panamax.it;
 
+import dev.panamax.kvm.testing.ApicKeyPin;
 import dev.panamax.kvm.testing.ProgressLog;
 
 import java.io.BufferedReader;
@@ -76,7 +77,7 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         // one was in the SHA-256 intrinsic (C1-compiled SHA2.implCompress), hence -UseSHA
         List<String> command = new ArrayList<>(List.of(host.script().toString(), java,
                 "-XX:UseAVX=0", "-XX:-UseSHA", "-XX:ErrorFile=" + reports.resolve("hs_err_pid%p.log"),
-                "-D" + ProgressLog.PROPERTY + "=" + progress,
+                "-D" + ProgressLog.PROPERTY + "=" + progress, "-D" + ApicKeyPin.PROPERTY + "=true",
                 "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
                 "org.junit.platform.console.ConsoleLauncher", "execute"));
         command.addAll(select);
