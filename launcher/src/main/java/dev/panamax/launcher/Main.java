@@ -132,21 +132,21 @@ public final class Main {
             }
             return EXIT_OK;
         }
-        if (apiSock != null) {
-            return serveApi();
-        }
-        VmConfig config;
+        // one answer per kind of failure, whether the VM comes from the flags, a config file or the API
         try {
-            config = config();
-        } catch (ConfigException e) {
-            return usageError(e.getMessage());
-        }
-        try (Terminal terminal = Terminal.rawIfInteractive(in == System.in)) {
-            return untilStopped(start(config));
-        } catch (BootException | DeviceException e) {
+            if (apiSock != null) {
+                return serveApi();
+            }
+            VmConfig config = config();
+            try (Terminal terminal = Terminal.rawIfInteractive(in == System.in)) {
+                return untilStopped(start(config));
+            }
+        } catch (ConfigException | BootException | DeviceException e) {
             return usageError(e.getMessage());
         } catch (KvmUnavailableException | SyscallException | MappingException e) {
-            return hostFailure(e);
+            // the host, not the input: one line naming the reason (and, from KvmHost, what to do)
+            err.println("panamax: " + e.getMessage());
+            return EXIT_FAILURE;
         }
     }
 
@@ -186,10 +186,6 @@ public final class Main {
                     return untilStopped(vm);
                 }
             }
-        } catch (ConfigException | BootException | DeviceException e) {
-            return usageError(e.getMessage());
-        } catch (KvmUnavailableException | SyscallException | MappingException e) {
-            return hostFailure(e);
         } catch (IOException e) {
             err.println("panamax: --api-sock " + apiSock + ": cannot serve the API there: " + e.getMessage());
             started.thenAccept(MicroVm::stop); // a --config-file VM that started before the socket failed
@@ -200,12 +196,6 @@ public final class Main {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e); // the future is only ever completed normally
         }
-    }
-
-    /** The host, not the input: one line naming the reason (and, from KvmHost, what to do). */
-    private int hostFailure(RuntimeException e) {
-        err.println("panamax: " + e.getMessage());
-        return EXIT_FAILURE;
     }
 
     private VmConfig config() {

@@ -46,8 +46,8 @@ public final class VmController {
 
     /** {@code GET /}. */
     synchronized String instanceInfo() {
-        return ConfigJson.write(new InstanceInfo(DEFAULT_ID, vm == null ? InstanceState.NOT_STARTED : InstanceState.of(vm.state()), vmmVersion,
-                InstanceInfo.APP_NAME));
+        InstanceState state = vm == null ? InstanceState.NOT_STARTED : InstanceState.of(vm.state());
+        return ConfigJson.write(new InstanceInfo(DEFAULT_ID, state, vmmVersion, InstanceInfo.APP_NAME));
     }
 
     /** {@code GET /version}. */
