@@ -14,12 +14,23 @@ import java.util.Optional;
  * builds one from a Firecracker-style JSON file or from flags; embedders build one directly.
  * Values are validated here, so every face of Panamax refuses the same bad input the same way.
  */
-public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Optional<Entropy> entropy) {
+public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Optional<Entropy> entropy,
+        List<NetworkInterface> networkInterfaces, Optional<Vsock> vsock) {
     public VmConfig {
         Objects.requireNonNull(boot, "boot");
         Objects.requireNonNull(machine, "machine");
         drives = List.copyOf(drives);
         Objects.requireNonNull(entropy, "entropy");
+        networkInterfaces = List.copyOf(networkInterfaces);
+        Objects.requireNonNull(vsock, "vsock");
+        requireUnique(networkInterfaces, NetworkInterface::ifaceId, "iface_id");
+        requireUnique(networkInterfaces, NetworkInterface::hostDevName, "host_dev_name");
+        requireUnique(networkInterfaces.stream().flatMap(n -> n.guestMac().stream()).toList(),
+                MacAddress::toString, "guest_mac");
+        if (networkInterfaces.size() > MAX_NETWORK_INTERFACES) {
+            throw new IllegalArgumentException("network-interfaces: " + networkInterfaces.size()
+                    + " interfaces, at most " + MAX_NETWORK_INTERFACES);
+        }
         Set<String> ids = new HashSet<>();
         long roots = 0;
         for (Drive d : drives) {
@@ -37,11 +48,28 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
     }
 
     /** virtio-mmio windows and interrupt lines are finite; this leaves room for net, vsock and rng. */
-    public static final int MAX_DRIVES = 16;
+    public static final int MAX_DRIVES = 13;
+    /** Interrupt lines 5 to 23: {@link #MAX_DRIVES} drives, this many nets, vsock and rng. */
+    public static final int MAX_NETWORK_INTERFACES = 4;
 
     /** A VM with no devices beyond the console. */
     public VmConfig(BootSource boot, Machine machine) {
         this(boot, machine, List.of(), Optional.empty());
+    }
+
+    /** A VM with drives and perhaps an entropy device, but no network or vsock. */
+    public VmConfig(BootSource boot, Machine machine, List<Drive> drives, Optional<Entropy> entropy) {
+        this(boot, machine, drives, entropy, List.of(), Optional.empty());
+    }
+
+    private static <T> void requireUnique(List<T> items, java.util.function.Function<T, String> key, String name) {
+        Set<String> seen = new HashSet<>();
+        for (T item : items) {
+            if (!seen.add(key.apply(item))) {
+                throw new IllegalArgumentException("network-interfaces: " + name + " \"" + key.apply(item)
+                        + "\" is used twice");
+            }
+        }
     }
 
     /**
@@ -55,6 +83,51 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
             if (driveId.isEmpty() || driveId.length() > 20) {
                 // the virtio-blk serial (GET_ID) holds 20 bytes
                 throw new IllegalArgumentException("drives: drive_id \"" + driveId + "\" must be 1 to 20 characters");
+            }
+        }
+    }
+
+    /**
+     * One of Firecracker's {@code network-interfaces}: a virtio-net device whose frames go to and
+     * come from the host's existing TAP interface {@code hostDevName}. Without a {@code guestMac}
+     * the guest driver picks a random one.
+     */
+    public record NetworkInterface(String ifaceId, String hostDevName, Optional<MacAddress> guestMac) {
+        /** IFNAMSIZ is 16 with the terminating NUL. */
+        public static final int MAX_HOST_DEV_NAME = 15;
+
+        public NetworkInterface {
+            Objects.requireNonNull(ifaceId, "iface_id");
+            Objects.requireNonNull(hostDevName, "host_dev_name");
+            Objects.requireNonNull(guestMac, "guest_mac");
+            if (ifaceId.isEmpty() || ifaceId.length() > 64) {
+                throw new IllegalArgumentException("network-interfaces: iface_id \"" + ifaceId
+                        + "\" must be 1 to 64 characters");
+            }
+            if (hostDevName.isEmpty() || hostDevName.length() > MAX_HOST_DEV_NAME
+                    || !hostDevName.chars().allMatch(c -> c > ' ' && c < 127 && c != '/' && c != ':')) {
+                throw new IllegalArgumentException("network-interfaces: host_dev_name \"" + hostDevName
+                        + "\" is not an interface name (1 to 15 printable characters, no '/', ':' or space)");
+            }
+        }
+    }
+
+    /**
+     * Firecracker's {@code vsock}: a virtio-vsock device with context ID {@code guestCid}. Host
+     * programs reach guest ports through the Unix socket {@code udsPath} (writing
+     * {@code CONNECT <port>\n}); the guest's connections to the host's port P go to the Unix
+     * socket {@code <udsPath>_P}.
+     */
+    public record Vsock(long guestCid, Path udsPath) {
+        /** CIDs 0 to 2 are the hypervisor, local and host; 0xFFFFFFFF is VMADDR_CID_ANY. */
+        public static final long MIN_GUEST_CID = 3;
+        public static final long MAX_GUEST_CID = 0xFFFF_FFFEL;
+
+        public Vsock {
+            Objects.requireNonNull(udsPath, "uds_path");
+            if (guestCid < MIN_GUEST_CID || guestCid > MAX_GUEST_CID) {
+                throw new IllegalArgumentException("vsock.guest_cid " + guestCid + " is not in "
+                        + MIN_GUEST_CID + ".." + MAX_GUEST_CID);
             }
         }
     }

@@ -486,7 +486,7 @@ class ConfigFileTest {
             drives.append(i == 0 ? "" : ", ").append("{\"drive_id\": \"d").append(i)
                     .append("\", \"path_on_host\": \"a.img\", \"is_root_device\": false, \"is_read_only\": true}");
         }
-        assertThat(error(vm("\"drives\": [" + drives + "]"))).isEqualTo("drives: 17 drives, at most 16");
+        assertThat(error(vm("\"drives\": [" + drives + "]"))).isEqualTo("drives: 14 drives, at most 13");
     }
 
     @Test
