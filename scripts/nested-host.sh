@@ -25,7 +25,7 @@ NDIR=$REPO_SELF/build/nested
 L1_INIT=$REPO_SELF/scripts/nested/init
 L1_MODULES=(irqbypass kvm ccp kvm-amd virtio_ring virtio virtio_pci_modern_dev
 	virtio_pci_legacy_dev virtio_pci virtio_console netfs fscache 9pnet 9pnet_virtio
-	9p overlay)
+	9p overlay tun)
 TIMEOUT=${NESTED_TIMEOUT:-1200}
 BOOT_TIMEOUT=${NESTED_BOOT_TIMEOUT:-180}
 MEM=${NESTED_MEM_MIB:-6144}
@@ -51,6 +51,10 @@ mkdir -p "$NDIR"
 # pick up a newer one.
 KDIR=$(find "$NDIR" -maxdepth 1 -name 'kernel-*' -type d -exec test -f '{}/.complete' ';' -print |
 	sort -V | tail -n 1)
+# A cache from before a module joined L1_MODULES is fetched again.
+for m in "${L1_MODULES[@]}"; do
+	[[ -z $KDIR || -f $KDIR/modules/$m.ko ]] || { rm -rf "$KDIR"; KDIR=; }
+done
 if [[ -z $KDIR ]]; then
 	newest_kernel_pkg() {
 		apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' 2>/dev/null |
@@ -122,6 +126,7 @@ if [[ ! -s $INITRD ]]; then
 		[[ -e $tmp/$applet ]] || ln -s /bin/busybox "$tmp/$applet"
 	done < <(/bin/busybox --list-full)
 	cp "$KDIR"/modules/*.ko "$tmp/lib/modules/"
+	echo "${L1_MODULES[*]}" >"$tmp/lib/modules/order" # init loads them in this order
 	install -m 0755 "$L1_INIT" "$tmp/init"
 	(cd "$tmp" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) \
 		>"$tmp.cpio.gz" || { rm -rf "$tmp" "$tmp.cpio.gz"; die "cannot build the L1 initramfs"; }
