@@ -46,6 +46,8 @@ public final class Main {
     static final int EXIT_FAILURE = 1;
     /** Bad configuration or input: one error line, no stack trace. */
     static final int EXIT_USAGE = 2;
+    private static final String QUICK_FLAGS = "--kernel, --initrd, --append, --cpus, --mem, --drive, --entropy, --net "
+            + "or --vsock";
 
     @Option(names = "--config-file", paramLabel = "FILE", description = "Firecracker-style JSON config.")
     Path configFile;
@@ -71,6 +73,15 @@ public final class Main {
 
     @Option(names = "--entropy", description = "A virtio-rng device fed from the host's random source.")
     boolean entropy;
+
+    @Option(names = "--net", paramLabel = "TAP[,mac=MAC]",
+            description = "A virtio-net interface on an existing TAP (eth0, eth1, ... in order); repeatable.")
+    List<String> nets = new ArrayList<>();
+
+    @Option(names = "--vsock", paramLabel = "CID,PATH",
+            description = "A virtio-vsock device with guest CID; host programs reach it through the Unix socket PATH "
+                    + "(Firecracker's CONNECT <port> convention; guest connections to port P go to PATH_P).")
+    String vsock;
 
     @Option(names = "--boot-protocol", paramLabel = "linux|pvh",
             description = "How to enter the kernel: the Linux 64-bit boot protocol (default) or PVH (ELF vmlinux).")
@@ -157,9 +168,8 @@ public final class Main {
      * exits 2 before the socket exists.
      */
     private int serveApi() {
-        if (new QuickFlags(kernel, initrd, append, cpus, mem, drives, entropy).anyGiven()) {
-            return usageError("--api-sock cannot be combined with --kernel, --initrd, --append, --cpus, --mem, --drive "
-                    + "or --entropy (give the VM with --config-file or through the API)");
+        if (quickFlags().anyGiven()) {
+            return usageError("--api-sock cannot be combined with " + QUICK_FLAGS + " (give the VM with --config-file or through the API)");
         }
         if (Files.exists(apiSock, LinkOption.NOFOLLOW_LINKS)) {
             return usageError("--api-sock " + apiSock + ": already exists (another VM's socket? remove it or choose "
@@ -198,11 +208,14 @@ public final class Main {
         }
     }
 
+    private QuickFlags quickFlags() {
+        return new QuickFlags(kernel, initrd, append, cpus, mem, drives, entropy, nets, vsock);
+    }
+
     private VmConfig config() {
-        QuickFlags flags = new QuickFlags(kernel, initrd, append, cpus, mem, drives, entropy);
+        QuickFlags flags = quickFlags();
         if (configFile != null && flags.anyGiven()) {
-            throw new ConfigException("--config-file cannot be combined with --kernel, --initrd, --append, --cpus, --mem, "
-                    + "--drive or --entropy");
+            throw new ConfigException("--config-file cannot be combined with " + QUICK_FLAGS);
         }
         if (configFile == null && !flags.anyGiven()) {
             throw new ConfigException("nothing to boot: give --config-file FILE or --kernel PATH (see --help)");
@@ -212,8 +225,7 @@ public final class Main {
 
     /** {@code config} entered as {@code --boot-protocol} says, when it is given. */
     private VmConfig withBootProtocol(VmConfig config) {
-        return bootProtocol == null ? config : new VmConfig(config.boot().withProtocol(protocol(bootProtocol)),
-                config.machine(), config.drives(), config.entropy());
+        return bootProtocol == null ? config : config.withBoot(config.boot().withProtocol(protocol(bootProtocol)));
     }
 
     private static BootProtocol protocol(String name) {

@@ -193,7 +193,7 @@ class MainTest {
         Path kernel = file("vmlinux", new byte[64]);
         Path socket = dir.resolve("api.sock");
         assertUsageError(run("--api-sock", socket.toString(), "--kernel", kernel.toString()),
-                "--api-sock cannot be combined with --kernel, --initrd, --append, --cpus, --mem, --drive or --entropy "
+                "--api-sock cannot be combined with --kernel, --initrd, --append, --cpus, --mem, --drive, --entropy, --net or --vsock "
                         + "(give the VM with --config-file or through the API)");
         assertUsageError(run("--api-sock", socket.toString(), "--boot-protocol", "efi"),
                 "--boot-protocol: expected linux or pvh, got \"efi\"");

@@ -62,6 +62,11 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
         this(boot, machine, drives, entropy, List.of(), Optional.empty());
     }
 
+    /** This config with another boot source. */
+    public VmConfig withBoot(BootSource newBoot) {
+        return new VmConfig(newBoot, machine, drives, entropy, networkInterfaces, vsock);
+    }
+
     private static <T> void requireUnique(List<T> items, java.util.function.Function<T, String> key, String name) {
         Set<String> seen = new HashSet<>();
         for (T item : items) {

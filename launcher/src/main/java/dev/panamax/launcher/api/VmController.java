@@ -85,6 +85,20 @@ public final class VmController {
         config = beforeStart("entropy").withEntropy(body);
     }
 
+    synchronized void putNetworkInterface(String id, byte[] body) {
+        config = beforeStart("network-interfaces").withNetworkInterface(id, body);
+    }
+
+    synchronized void putVsock(byte[] body) {
+        config = beforeStart("vsock").withVsock(body);
+    }
+
+    /** {@code PATCH /network-interfaces/{id}}: Firecracker changes a running interface's rate limiters. */
+    synchronized void patchNetworkInterface(String id) {
+        afterStart("network-interfaces");
+        throw new VmActionException("network-interfaces." + id + ": rate limiting is not supported");
+    }
+
     /**
      * {@code PATCH /drives/{id}}: Firecracker swaps a running VM's drive image or rate limiter;
      * Panamax's virtio-blk cannot change its backing file yet.

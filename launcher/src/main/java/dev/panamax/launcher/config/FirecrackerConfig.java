@@ -20,21 +20,22 @@ import java.util.Optional;
  * @param machineConfig null for Firecracker's defaults ({@link MachineConfig#DEFAULT})
  * @param drives        in order; never null (absent or null in JSON is no drives)
  * @param entropy       null for no virtio-rng device
+ * @param networkInterfaces in order; never null (absent or null in JSON is none)
+ * @param vsock         null for no virtio-vsock device
  */
 record FirecrackerConfig(
         @JsonProperty(BootSourceConfig.KEY) @JsonSetter(nulls = Nulls.FAIL) BootSourceConfig bootSource,
         @JsonProperty(MachineConfig.KEY) MachineConfig machineConfig,
         @JsonProperty(DriveConfig.KEY) @JsonSetter(contentNulls = Nulls.FAIL) List<DriveConfig> drives,
         @JsonProperty(EntropyConfig.KEY) EntropyConfig entropy,
-        @JsonProperty(NETWORK_INTERFACES) PendingSection networkInterfaces,
-        @JsonProperty(VSOCK) PendingSection vsock,
+        @JsonProperty(NetworkInterfaceConfig.KEY) @JsonSetter(contentNulls = Nulls.FAIL)
+        List<NetworkInterfaceConfig> networkInterfaces,
+        @JsonProperty(VsockConfig.KEY) VsockConfig vsock,
         @JsonProperty(LOGGER) PendingSection logger,
         @JsonProperty(METRICS) PendingSection metrics,
         @JsonProperty(BALLOON) PendingSection balloon,
         @JsonProperty(MMDS_CONFIG) PendingSection mmdsConfig,
         @JsonProperty(CPU_CONFIG) PendingSection cpuConfig) {
-    private static final String NETWORK_INTERFACES = "network-interfaces";
-    private static final String VSOCK = "vsock";
     private static final String LOGGER = "logger";
     private static final String METRICS = "metrics";
     private static final String BALLOON = "balloon";
@@ -42,24 +43,55 @@ record FirecrackerConfig(
     private static final String CPU_CONFIG = "cpu-config";
 
     /** The keys of the {@link PendingSection}s. */
-    static final List<String> PENDING = List.of(NETWORK_INTERFACES, VSOCK, LOGGER, METRICS, BALLOON, MMDS_CONFIG,
+    static final List<String> PENDING = List.of(LOGGER, METRICS, BALLOON, MMDS_CONFIG,
             CPU_CONFIG);
 
     FirecrackerConfig {
         drives = drives == null ? List.of() : List.copyOf(drives);
+        networkInterfaces = networkInterfaces == null ? List.of() : List.copyOf(networkInterfaces);
     }
 
     /** What Panamax implements; the sections it does not are absent. */
     FirecrackerConfig(BootSourceConfig bootSource, MachineConfig machineConfig, List<DriveConfig> drives,
-                      EntropyConfig entropy) {
-        this(bootSource, machineConfig, drives, entropy, null, null, null, null, null, null, null);
+                      EntropyConfig entropy, List<NetworkInterfaceConfig> networkInterfaces, VsockConfig vsock) {
+        this(bootSource, machineConfig, drives, entropy, networkInterfaces, vsock, null, null, null, null, null);
     }
 
-    /** This config with the sections Panamax implements replaced; the pending ones are kept as they are. */
-    FirecrackerConfig with(BootSourceConfig newBootSource, MachineConfig newMachineConfig, List<DriveConfig> newDrives,
-                           EntropyConfig newEntropy) {
-        return new FirecrackerConfig(newBootSource, newMachineConfig, newDrives, newEntropy, networkInterfaces, vsock,
-                logger, metrics, balloon, mmdsConfig, cpuConfig);
+    /** Nothing configured. */
+    static FirecrackerConfig empty() {
+        return new FirecrackerConfig(null, null, List.of(), null, List.of(), null);
+    }
+
+    // One wither per section the API sets; the others are kept as they are.
+
+    FirecrackerConfig withBootSource(BootSourceConfig section) {
+        return new FirecrackerConfig(section, machineConfig, drives, entropy, networkInterfaces, vsock, logger,
+                metrics, balloon, mmdsConfig, cpuConfig);
+    }
+
+    FirecrackerConfig withMachineConfig(MachineConfig section) {
+        return new FirecrackerConfig(bootSource, section, drives, entropy, networkInterfaces, vsock, logger,
+                metrics, balloon, mmdsConfig, cpuConfig);
+    }
+
+    FirecrackerConfig withDrives(List<DriveConfig> section) {
+        return new FirecrackerConfig(bootSource, machineConfig, section, entropy, networkInterfaces, vsock, logger,
+                metrics, balloon, mmdsConfig, cpuConfig);
+    }
+
+    FirecrackerConfig withEntropy(EntropyConfig section) {
+        return new FirecrackerConfig(bootSource, machineConfig, drives, section, networkInterfaces, vsock, logger,
+                metrics, balloon, mmdsConfig, cpuConfig);
+    }
+
+    FirecrackerConfig withNetworkInterfaces(List<NetworkInterfaceConfig> section) {
+        return new FirecrackerConfig(bootSource, machineConfig, drives, entropy, section, vsock, logger,
+                metrics, balloon, mmdsConfig, cpuConfig);
+    }
+
+    FirecrackerConfig withVsock(VsockConfig section) {
+        return new FirecrackerConfig(bootSource, machineConfig, drives, entropy, networkInterfaces, section, logger,
+                metrics, balloon, mmdsConfig, cpuConfig);
     }
 
     /**
@@ -75,6 +107,11 @@ record FirecrackerConfig(
         for (int i = 0; i < drives.size(); i++) {
             built.add(drives.get(i).toDrive(KeyPath.element(DriveConfig.KEY, i), workingDir));
         }
-        return ConfigException.building(() -> new VmConfig(boot, machine, built, rng));
+        List<VmConfig.NetworkInterface> nets = new ArrayList<>(networkInterfaces.size());
+        for (int i = 0; i < networkInterfaces.size(); i++) {
+            nets.add(networkInterfaces.get(i).toNetworkInterface(KeyPath.element(NetworkInterfaceConfig.KEY, i)));
+        }
+        Optional<VmConfig.Vsock> socket = Optional.ofNullable(vsock).map(v -> v.toVsock(workingDir));
+        return ConfigException.building(() -> new VmConfig(boot, machine, built, rng, nets, socket));
     }
 }

@@ -5,11 +5,13 @@ import dev.panamax.vmm.VmConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A VM's config as the REST API builds it before {@code InstanceStart}, one section per request
  * ({@code PUT /boot-source}, {@code PUT /machine-config}, {@code PATCH /machine-config},
- * {@code PUT /drives/{id}}, {@code PUT /entropy}), held in the one config model
+ * {@code PUT /drives/{id}}, {@code PUT /network-interfaces/{id}}, {@code PUT /vsock},
+ * {@code PUT /entropy}), held in the one config model
  * ({@link FirecrackerConfig}) that the config file is read into. Each body is read as strictly as
  * the config file's section of the same name, and refused in the same words, with key paths as
  * the config file has them: {@code machine-config.vcpu_count}, {@code drives.rootfs.path_on_host}
@@ -32,7 +34,7 @@ public final class PreBootConfig {
 
     /** Nothing configured yet; relative paths in later bodies resolve against {@code workingDir}. */
     public static PreBootConfig empty(Path workingDir) {
-        return new PreBootConfig(new FirecrackerConfig(null, null, List.of(), null), workingDir);
+        return new PreBootConfig(FirecrackerConfig.empty(), workingDir);
     }
 
     /** A config file ({@code --config-file}) as {@link ConfigFile} reads it; {@link #toVmConfig()} checks it. */
@@ -45,7 +47,7 @@ public final class PreBootConfig {
         BootSourceConfig boot = ConfigJson.read(body, BootSourceConfig.KEY, BootSourceConfig.KEY,
                 BootSourceConfig.class);
         boot.toBootSource(workingDir);
-        return new PreBootConfig(model.with(boot, model.machineConfig(), model.drives(), model.entropy()), workingDir);
+        return new PreBootConfig(model.withBootSource(boot), workingDir);
     }
 
     /** {@code PUT /machine-config}: replaces the machine; the options not given take their defaults. */
@@ -61,7 +63,7 @@ public final class PreBootConfig {
 
     private PreBootConfig withMachine(MachineConfig machine) {
         machine.toMachine();
-        return new PreBootConfig(model.with(model.bootSource(), machine, model.drives(), model.entropy()), workingDir);
+        return new PreBootConfig(model.withMachineConfig(machine), workingDir);
     }
 
     /**
@@ -77,23 +79,49 @@ public final class PreBootConfig {
                     + " does not match the id in the path, " + Show.quote(id));
         }
         drive.toDrive(at, workingDir);
-        List<DriveConfig> drives = new ArrayList<>(model.drives());
-        int same = drives.stream().map(DriveConfig::driveId).toList().indexOf(id);
-        if (same >= 0) {
-            drives.set(same, drive);
-        } else {
-            drives.add(drive);
+        return new PreBootConfig(model.withDrives(put(model.drives(), drive, DriveConfig::driveId)), workingDir);
+    }
+
+    /**
+     * {@code PUT /network-interfaces/{id}}: adds the interface, or replaces the one with the same
+     * id in its place. The body's {@code iface_id} must be {@code id}; the TAP must exist.
+     */
+    public PreBootConfig withNetworkInterface(String id, byte[] body) {
+        String at = KeyPath.key(NetworkInterfaceConfig.KEY, id);
+        NetworkInterfaceConfig net = ConfigJson.read(body, at, at, NetworkInterfaceConfig.class);
+        if (net.ifaceId() != null && !net.ifaceId().equals(id)) {
+            throw ConfigException.at(KeyPath.key(at, NetworkInterfaceConfig.IFACE_ID), Show.quote(net.ifaceId())
+                    + " does not match the id in the path, " + Show.quote(id));
         }
-        return new PreBootConfig(model.with(model.bootSource(), model.machineConfig(), drives, model.entropy()),
-                workingDir);
+        net.toNetworkInterface(at);
+        return new PreBootConfig(model.withNetworkInterfaces(put(model.networkInterfaces(), net,
+                NetworkInterfaceConfig::ifaceId)), workingDir);
+    }
+
+    /** {@code PUT /vsock}: attaches (or replaces) the virtio-vsock device. */
+    public PreBootConfig withVsock(byte[] body) {
+        VsockConfig vsock = ConfigJson.read(body, VsockConfig.KEY, VsockConfig.KEY, VsockConfig.class);
+        vsock.toVsock(workingDir);
+        return new PreBootConfig(model.withVsock(vsock), workingDir);
+    }
+
+    /** {@code items} with {@code item} in place of the one with its id, or added at the end. */
+    private static <T> List<T> put(List<T> items, T item, Function<T, String> id) {
+        List<T> out = new ArrayList<>(items);
+        int same = out.stream().map(id).toList().indexOf(id.apply(item));
+        if (same >= 0) {
+            out.set(same, item);
+        } else {
+            out.add(item);
+        }
+        return out;
     }
 
     /** {@code PUT /entropy}: attaches a virtio-rng device. */
     public PreBootConfig withEntropy(byte[] body) {
         EntropyConfig entropy = ConfigJson.read(body, EntropyConfig.KEY, EntropyConfig.KEY, EntropyConfig.class);
         entropy.toEntropy();
-        return new PreBootConfig(model.with(model.bootSource(), model.machineConfig(), model.drives(), entropy),
-                workingDir);
+        return new PreBootConfig(model.withEntropy(entropy), workingDir);
     }
 
     /** {@code GET /machine-config}: the machine, Firecracker's defaults filled in. */
@@ -106,8 +134,7 @@ public final class PreBootConfig {
      * defaults filled in; sections not given are left out.
      */
     public String json() {
-        return ConfigJson.write(model.with(model.bootSource(), machine().withDefaults(), model.drives(),
-                model.entropy()));
+        return ConfigJson.write(model.withMachineConfig(machine().withDefaults()));
     }
 
     /** The config to boot ({@code InstanceStart}), checked whole; a missing boot source is refused. */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * The launcher's quick flags, {@code --kernel PATH --initrd PATH --append ARGS --cpus N --mem MIB
- * [--drive PATH[,ro]]... [--entropy]}, as given on the command line (null = not given). They map
+ * [--drive PATH[,ro]]... [--entropy] [--net TAP[,mac=MAC]]... [--vsock CID,PATH]}, as given on the command line (null = not given). They map
  * one to one onto the config model ({@link FirecrackerConfig}), that is onto the config file's
  * {@code kernel_image_path}, {@code initrd_path}, {@code boot_args}, {@code vcpu_count},
  * {@code mem_size_mib}, {@code drives} and {@code entropy}, and go through the same checks, so errors after parsing carry the same messages (and so name
@@ -30,29 +30,36 @@ import java.util.regex.Pattern;
  * a comma (use a config file, or a symlink, for such a path). {@code --entropy} attaches a
  * virtio-rng device, like an {@code "entropy": {}} section.
  *
+ * <p>Each {@code --net} becomes a network interface with {@code iface_id} {@code eth0},
+ * {@code eth1}, ... on the existing TAP named, with {@code guest_mac} when {@code ,mac=MAC} follows.
+ * {@code --vsock CID,PATH} is the {@code vsock} section: guest CID and {@code uds_path} (the path
+ * is everything after the first comma).
+ *
  * @param drives the {@code --drive} values in order; null (picocli's "never given") means none
  */
 public record QuickFlags(String kernel, String initrd, String append, String cpus, String mem,
-                         List<String> drives, boolean entropy) {
+                         List<String> drives, boolean entropy, List<String> nets, String vsock) {
     public static final int DEFAULT_CPUS = MachineConfig.DEFAULT_VCPUS;
     public static final long DEFAULT_MEM_MIB = MachineConfig.DEFAULT_MEM_MIB;
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]+");
     private static final String READ_ONLY_SUFFIX = ",ro";
+    private static final String MAC_OPTION = ",mac=";
 
     public QuickFlags {
         drives = drives == null ? List.of() : List.copyOf(drives);
+        nets = nets == null ? List.of() : List.copyOf(nets);
     }
 
-    /** No drives and no entropy device. */
+    /** No devices. */
     public QuickFlags(String kernel, String initrd, String append, String cpus, String mem) {
-        this(kernel, initrd, append, cpus, mem, List.of(), false);
+        this(kernel, initrd, append, cpus, mem, List.of(), false, List.of(), null);
     }
 
     /** Whether any quick flag was given. */
     public boolean anyGiven() {
         return kernel != null || initrd != null || append != null || cpus != null || mem != null
-                || !drives.isEmpty() || entropy;
+                || !drives.isEmpty() || entropy || !nets.isEmpty() || vsock != null;
     }
 
     /** Builds the config; relative paths resolve against the current working directory. */
@@ -72,8 +79,32 @@ public record QuickFlags(String kernel, String initrd, String append, String cpu
                 ? MachineConfig.DEFAULT.memSizeMib()
                 : wholeNumber("--mem", mem, "a whole number of MiB (e.g. 1024)");
         return new FirecrackerConfig(new BootSourceConfig(kernel, initrd, append), new MachineConfig(vcpus, memMib),
-                driveConfigs(drives), entropy ? new EntropyConfig(null) : null)
+                driveConfigs(drives), entropy ? new EntropyConfig(null) : null, netConfigs(nets),
+                vsock == null ? null : vsockConfig(vsock))
                 .toVmConfig(workingDir);
+    }
+
+    private static List<NetworkInterfaceConfig> netConfigs(List<String> values) {
+        List<NetworkInterfaceConfig> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            int mac = value.indexOf(MAC_OPTION);
+            String tap = mac < 0 ? value : value.substring(0, mac);
+            if (tap.isEmpty() || tap.indexOf(',') >= 0) {
+                throw new ConfigException("--net: expected TAP[,mac=MAC], got " + Show.quote(value));
+            }
+            out.add(new NetworkInterfaceConfig("eth" + i, tap, mac < 0 ? null : value.substring(mac + MAC_OPTION.length())));
+        }
+        return out;
+    }
+
+    private static VsockConfig vsockConfig(String value) {
+        int comma = value.indexOf(',');
+        if (comma < 0) {
+            throw new ConfigException("--vsock: expected CID,PATH, got " + Show.quote(value));
+        }
+        return new VsockConfig(wholeNumber("--vsock", value.substring(0, comma), "CID,PATH with a whole-number CID"),
+                value.substring(comma + 1));
     }
 
     private static List<DriveConfig> driveConfigs(List<String> values) {

@@ -97,7 +97,8 @@ class ApiLifecycleTest extends ApiServerFixture {
     @CsvSource(delimiter = '|', value = {
         "PATCH | /vm | {\"state\": \"Paused\"} | vm: not supported before starting the microVM",
         "PUT | /actions | {\"action_type\": \"SendCtrlAltDel\"} | SendCtrlAltDel: not supported before starting the microVM",
-        "PATCH | /drives/rootfs | {\"drive_id\": \"rootfs\", \"path_on_host\": \"/x\"} | drives: not supported before starting the microVM"})
+        "PATCH | /drives/rootfs | {\"drive_id\": \"rootfs\", \"path_on_host\": \"/x\"} | drives: not supported before starting the microVM",
+        "PATCH | /network-interfaces/eth0 | {\"iface_id\": \"eth0\"} | network-interfaces: not supported before starting the microVM"})
     void runTimeRequestsBeforeStartAreRefused(String method, String path, String body, String fault) throws Exception {
         assertFault(client.send(method, path, body), fault);
         assertThat(vm.ctrlAltDels).hasValue(0);
@@ -115,6 +116,10 @@ class ApiLifecycleTest extends ApiServerFixture {
         assertFault(client.put("/drives/rootfs", drive("rootfs", rootfs, true)),
                 "drives: not supported after starting the microVM");
         assertFault(client.put("/entropy", "{}"), "entropy: not supported after starting the microVM");
+        assertFault(client.put("/network-interfaces/eth0", "{\"iface_id\": \"eth0\", \"host_dev_name\": \"lo\"}"),
+                "network-interfaces: not supported after starting the microVM");
+        assertFault(client.put("/vsock", "{\"guest_cid\": 3, \"uds_path\": \"/tmp/pmx-never.sock\"}"),
+                "vsock: not supported after starting the microVM");
         assertThat(client.get("/vm/config").body()).isEqualTo(before);
         assertThat(client.get("/machine-config").status()).isEqualTo(200);
     }
@@ -124,6 +129,13 @@ class ApiLifecycleTest extends ApiServerFixture {
         start();
         assertFault(client.patch("/drives/rootfs", "{\"drive_id\": \"rootfs\", \"path_on_host\": \"/x\"}"),
                 "drives.rootfs: changing a drive of a running microVM is not supported yet");
+    }
+
+    @Test
+    void rateLimitingARunningInterfaceIsNotSupported() throws Exception {
+        start();
+        assertFault(client.patch("/network-interfaces/eth0", "{\"iface_id\": \"eth0\", \"rx_rate_limiter\": {}}"),
+                "network-interfaces.eth0: rate limiting is not supported");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.panamax.launcher.config;
 
+import dev.panamax.vmm.MacAddress;
 import dev.panamax.vmm.VmConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -487,6 +488,45 @@ class ConfigFileTest {
                     .append("\", \"path_on_host\": \"a.img\", \"is_root_device\": false, \"is_read_only\": true}");
         }
         assertThat(error(vm("\"drives\": [" + drives + "]"))).isEqualTo("drives: 14 drives, at most 13");
+    }
+
+    @Test
+    void networkInterfacesAndVsock() throws IOException {
+        VmConfig config = read(vm("""
+                "network-interfaces": [{"iface_id": "eth0", "host_dev_name": "lo", "guest_mac": "06:00:ac:10:00:02"}],
+                "vsock": {"vsock_id": "vsock0", "guest_cid": 3, "uds_path": "v.sock"}"""));
+        assertThat(config.networkInterfaces()).containsExactly(new VmConfig.NetworkInterface("eth0", "lo",
+                Optional.of(MacAddress.parse("06:00:ac:10:00:02"))));
+        assertThat(config.vsock()).contains(new VmConfig.Vsock(3, dir.resolve("v.sock")));
+    }
+
+    @Test
+    void networkInterfaceProblemsNameTheKey() throws IOException {
+        assertThat(error(vm("\"network-interfaces\": [{\"iface_id\": \"eth0\", \"host_dev_name\": \"pmxnone0\"}]")))
+                .startsWith("network-interfaces[0].host_dev_name: no network interface \"pmxnone0\" on this host");
+        assertThat(error(vm("\"network-interfaces\": [{\"iface_id\": \"a\", \"host_dev_name\": \"lo\"}, "
+                + "{\"iface_id\": \"a\", \"host_dev_name\": \"lo\"}]")))
+                .isEqualTo("network-interfaces: iface_id \"a\" is used twice");
+        assertThat(error(vm("\"network-interfaces\": [{\"iface_id\": \"a\", \"host_dev_name\": \"lo\", "
+                + "\"guest_mac\": \"zz:00:00:00:00:00\"}]")))
+                .isEqualTo("network-interfaces[0].guest_mac: \"zz:00:00:00:00:00\" is not a MAC address (six hex pairs "
+                        + "separated by ':')");
+        assertThat(error(vm("\"network-interfaces\": [null]"))).startsWith("network-interfaces[0]");
+        assertThat(error(vm("\"network-interfaces\": {}"))).startsWith("network-interfaces: expected");
+    }
+
+    @Test
+    void vsockProblemsNameTheKey() throws IOException {
+        Files.writeString(dir.resolve("taken.sock"), "");
+        assertThat(error(vm("\"vsock\": {\"guest_cid\": 3, \"uds_path\": \"taken.sock\"}")))
+                .startsWith("vsock.uds_path: " + dir.resolve("taken.sock") + ": already exists");
+        assertThat(error(vm("\"vsock\": {\"guest_cid\": 0, \"uds_path\": \"v.sock\"}")))
+                .isEqualTo("vsock.guest_cid: 0 is not in 3..4294967294 (0 to 2 are reserved)");
+        assertThat(error(vm("\"vsock\": {\"guest_cid\": 4294967295, \"uds_path\": \"v.sock\"}")))
+                .startsWith("vsock.guest_cid: 4294967295 is not in");
+        assertThat(error(vm("\"vsock\": {\"uds_path\": \"v.sock\"}"))).isEqualTo("vsock.guest_cid: missing required key");
+        assertThat(error(vm("\"vsock\": {\"guest_cid\": 3, \"uds_path\": \"v.sock\", \"cid\": 3}")))
+                .isEqualTo("vsock.cid: unknown key");
     }
 
     @Test

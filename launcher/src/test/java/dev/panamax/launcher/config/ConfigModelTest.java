@@ -95,7 +95,9 @@ class ConfigModelTest {
                         new FeatureMask(0xffff_0000_0000_ffffL)),
                 List.of(new DriveConfig("rootfs", "rootfs.ext4", true, false, null, DriveConfig.CacheType.WRITEBACK,
                         DriveConfig.IoEngine.SYNC, null, null)),
-                new EntropyConfig(null));
+                new EntropyConfig(null),
+                List.of(new NetworkInterfaceConfig("eth0", "tap0", "06:00:ac:10:00:02")),
+                new VsockConfig(BigInteger.valueOf(3), "/tmp/v.sock"));
 
         assertThat(ConfigJson.write(config)).isEqualTo("{"
                 + "\"boot-source\":{\"kernel_image_path\":\"vmlinux\",\"initrd_path\":\"initrd\",\"boot_args\":\"console=ttyS0\"},"
@@ -103,7 +105,10 @@ class ConfigModelTest {
                 + "\"cpu_template\":\"None\",\"huge_pages\":\"None\",\"cpuid_feature_mask\":\"0xffff0000_0000ffff\"},"
                 + "\"drives\":[{\"drive_id\":\"rootfs\",\"path_on_host\":\"rootfs.ext4\",\"is_root_device\":true,"
                 + "\"is_read_only\":false,\"cache_type\":\"Writeback\",\"io_engine\":\"Sync\"}],"
-                + "\"entropy\":{}}");
+                + "\"entropy\":{},"
+                + "\"network-interfaces\":[{\"iface_id\":\"eth0\",\"host_dev_name\":\"tap0\","
+                + "\"guest_mac\":\"06:00:ac:10:00:02\"}],"
+                + "\"vsock\":{\"guest_cid\":3,\"uds_path\":\"/tmp/v.sock\"}}");
     }
 
     /** Configs the reader accepts, in every spelling it accepts: optional keys absent, null or given. */

@@ -1,5 +1,6 @@
 package dev.panamax.launcher.config;
 
+import dev.panamax.vmm.MacAddress;
 import dev.panamax.vmm.VmConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,7 +116,7 @@ class QuickFlagsTest {
     // --- --drive and --entropy ---
 
     private static QuickFlags drives(String... values) {
-        return new QuickFlags("vmlinux", null, null, null, null, List.of(values), false);
+        return new QuickFlags("vmlinux", null, null, null, null, List.of(values), false, List.of(), null);
     }
 
     @Test
@@ -132,23 +133,56 @@ class QuickFlagsTest {
 
     @Test
     void noDrivesByDefault() {
-        assertThat(new QuickFlags("vmlinux", null, null, null, null, null, false).toVmConfig(dir).drives()).isEmpty();
+        assertThat(new QuickFlags("vmlinux", null, null, null, null, null, false, List.of(), null).toVmConfig(dir).drives()).isEmpty();
         assertThat(new QuickFlags("vmlinux", null, null, null, null).toVmConfig(dir).drives()).isEmpty();
     }
 
     @Test
     void entropy() {
-        assertThat(new QuickFlags("vmlinux", null, null, null, null, List.of(), true).toVmConfig(dir).entropy())
+        assertThat(new QuickFlags("vmlinux", null, null, null, null, List.of(), true, List.of(), null).toVmConfig(dir).entropy())
                 .contains(new VmConfig.Entropy());
     }
 
     @Test
     void drivesAndEntropyCountAsGiven() {
-        assertThat(new QuickFlags(null, null, null, null, null, List.of("a"), false).anyGiven()).isTrue();
-        assertThat(new QuickFlags(null, null, null, null, null, List.of(), true).anyGiven()).isTrue();
-        assertThat(new QuickFlags(null, null, null, null, null, List.of(), false).anyGiven()).isFalse();
-        assertThat(error(new QuickFlags(null, null, null, null, null, List.of("a"), false)))
+        assertThat(new QuickFlags(null, null, null, null, null, List.of("a"), false, List.of(), null).anyGiven()).isTrue();
+        assertThat(new QuickFlags(null, null, null, null, null, List.of(), true, List.of(), null).anyGiven()).isTrue();
+        assertThat(new QuickFlags(null, null, null, null, null, List.of(), false, List.of(), null).anyGiven()).isFalse();
+        assertThat(error(new QuickFlags(null, null, null, null, null, List.of("a"), false, List.of(), null)))
                 .isEqualTo("--kernel: missing required option");
+    }
+
+    @Test
+    void netsAndVsock() {
+        VmConfig config = new QuickFlags("vmlinux", null, null, null, null, List.of(), false,
+                List.of("lo,mac=06:00:ac:10:00:02"), "3,v,1.sock").toVmConfig(dir);
+        assertThat(config.networkInterfaces()).containsExactly(
+                new VmConfig.NetworkInterface("eth0", "lo", Optional.of(MacAddress.parse("06:00:ac:10:00:02"))));
+        assertThat(config.vsock()).contains(new VmConfig.Vsock(3, dir.resolve("v,1.sock")));
+        assertThat(new QuickFlags(null, null, null, null, null, List.of(), false, List.of(), "3,x").anyGiven()).isTrue();
+        assertThat(new QuickFlags(null, null, null, null, null, List.of(), false, List.of("t"), null).anyGiven())
+                .isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ",mac=06:00:ac:10:00:02", "tap0,ro", "a,b"})
+    void netIsTapOptionallyCommaMac(String value) {
+        assertThat(error(new QuickFlags("vmlinux", null, null, null, null, List.of(), false, List.of(value), null)))
+                .isEqualTo("--net: expected TAP[,mac=MAC], got " + Show.quote(value));
+    }
+
+    @Test
+    void netAndVsockProblemsNameTheirKeysOrFlags() {
+        assertThat(error(new QuickFlags("vmlinux", null, null, null, null, List.of(), false, List.of("lo", "lo"), null)))
+                .isEqualTo("network-interfaces: host_dev_name \"lo\" is used twice");
+        assertThat(error(new QuickFlags("vmlinux", null, null, null, null, List.of(), false, List.of("lo,mac=1"), null)))
+                .isEqualTo("network-interfaces[0].guest_mac: \"1\" is not a MAC address (six hex pairs separated by ':')");
+        assertThat(error(new QuickFlags("vmlinux", null, null, null, null, List.of(), false, List.of(), "3")))
+                .isEqualTo("--vsock: expected CID,PATH, got \"3\"");
+        assertThat(error(new QuickFlags("vmlinux", null, null, null, null, List.of(), false, List.of(), "x,v.sock")))
+                .isEqualTo("--vsock: expected CID,PATH with a whole-number CID, got \"x\"");
+        assertThat(error(new QuickFlags("vmlinux", null, null, null, null, List.of(), false, List.of(), "1,v.sock")))
+                .isEqualTo("vsock.guest_cid: 1 is not in 3..4294967294 (0 to 2 are reserved)");
     }
 
     @ParameterizedTest
@@ -173,7 +207,7 @@ class QuickFlagsTest {
         Files.writeString(dir.resolve("rootfs.ext4"), "r");
         Files.writeString(dir.resolve("data.img"), "d");
         VmConfig fromFlags = new QuickFlags("vmlinux", null, "console=ttyS0 root=/dev/vda", null, null,
-                List.of("rootfs.ext4,ro", "data.img"), true).toVmConfig(dir);
+                List.of("rootfs.ext4,ro", "data.img"), true, List.of(), null).toVmConfig(dir);
         VmConfig fromJson = ConfigFile.parse("""
                 {"boot-source": {"kernel_image_path": "vmlinux", "boot_args": "console=ttyS0 root=/dev/vda"},
                  "drives": [{"drive_id": "drive0", "path_on_host": "rootfs.ext4", "is_root_device": true, "is_read_only": true},
