@@ -7,8 +7,9 @@ import dev.panamax.launcher.api.ApiServer;
 import dev.panamax.launcher.api.MicroVmLifecycle;
 import dev.panamax.launcher.api.VmController;
 import dev.panamax.launcher.config.ConfigException;
-import dev.panamax.launcher.config.ConfigFile;
 import dev.panamax.launcher.config.PreBootConfig;
+import dev.panamax.launcher.logging.DefaultLogConfigurator;
+import dev.panamax.launcher.logging.LogOutput;
 import dev.panamax.launcher.config.QuickFlags;
 import dev.panamax.memory.MappingException;
 import dev.panamax.vcpu.StopReason;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -46,6 +48,8 @@ public final class Main {
     static final int EXIT_FAILURE = 1;
     /** Bad configuration or input: one error line, no stack trace. */
     static final int EXIT_USAGE = 2;
+    /** Firecracker's rule for {@code --id}. */
+    private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final String QUICK_FLAGS = "--kernel, --initrd, --append, --cpus, --mem, --drive, --entropy, --net "
             + "or --vsock";
 
@@ -95,6 +99,10 @@ public final class Main {
                     + "--config-file the VM starts at once, else at PUT /actions InstanceStart.")
     Path apiSock;
 
+    @Option(names = "--id", paramLabel = "ID",
+            description = "The instance id that log lines and the API's GET / carry (default anonymous-instance).")
+    String instanceId = DefaultLogConfigurator.DEFAULT_INSTANCE_ID;
+
     @Option(names = "--kvm-device", paramLabel = "PATH",
             description = "The KVM device (default: $PANAMAX_KVM_DEVICE, else /dev/kvm).")
     Path kvmDevice = KvmHost.configuredDevice();
@@ -135,6 +143,12 @@ public final class Main {
     }
 
     private int call() {
+        if (!VALID_ID.matcher(instanceId).matches()) {
+            return usageError("--id: expected 1 to 64 letters, digits and '-', got \"" + instanceId + "\"");
+        }
+        if (!instanceId.equals(DefaultLogConfigurator.DEFAULT_INSTANCE_ID)) {
+            LogOutput.configureDefaults(instanceId);
+        }
         if (probe) {
             try {
                 HostProbe.print(KvmHost.probe(kvmDevice), out);
@@ -181,12 +195,14 @@ public final class Main {
                 protocol(bootProtocol); // refused now rather than at InstanceStart
             }
             Path workingDir = Path.of("").toAbsolutePath();
-            VmController controller = new VmController(configFile == null ? PreBootConfig.empty(workingDir)
-                    : PreBootConfig.read(configFile, workingDir), config -> {
+            PreBootConfig preBoot = configFile == null ? PreBootConfig.empty(workingDir)
+                    : PreBootConfig.read(configFile, workingDir);
+            preBoot.applyLogger(instanceId);
+            VmController controller = new VmController(preBoot, config -> {
                         MicroVm vm = start(withBootProtocol(config));
                         started.complete(vm);
                         return new MicroVmLifecycle(vm);
-                    }, VERSION);
+                    }, VERSION, instanceId);
             if (configFile != null) {
                 controller.instanceStart();
             }
@@ -220,7 +236,12 @@ public final class Main {
         if (configFile == null && !flags.anyGiven()) {
             throw new ConfigException("nothing to boot: give --config-file FILE or --kernel PATH (see --help)");
         }
-        return withBootProtocol(configFile != null ? ConfigFile.read(configFile) : flags.toVmConfig());
+        if (configFile == null) {
+            return withBootProtocol(flags.toVmConfig());
+        }
+        PreBootConfig file = PreBootConfig.read(configFile, Path.of("").toAbsolutePath());
+        file.applyLogger(instanceId);
+        return withBootProtocol(file.toVmConfig());
     }
 
     /** {@code config} entered as {@code --boot-protocol} says, when it is given. */

@@ -51,7 +51,7 @@ class ApiIT {
             MicroVm vm = MicroVm.start(config, new Console(Optional.of(console.input()), console));
             started.set(vm);
             return new MicroVmLifecycle(vm);
-        }, "it");
+        }, "it", "api-it");
         Path socket = dir.resolve("api.sock");
         HttpClient http = new HttpClient();
         try (ApiServer server = ApiServer.start(socket, controller)) {

@@ -78,7 +78,7 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         // in it, so crashes are still possible: the phase goes on in a fresh host after one
         List<String> command = new ArrayList<>(List.of(host.script().toString(), java,
                 "-XX:UseAVX=0", "-XX:-UseSHA", "-XX:ErrorFile=" + reports.resolve("hs_err_pid%p.log"),
-                "-D" + ProgressLog.PROPERTY + "=" + progress, "-D" + ApicKeyPin.PROPERTY + "=true",
+                "-D" + ProgressLog.PROPERTY + "=" + progress, "-Dpanamax.log.level=warning", "-D" + ApicKeyPin.PROPERTY + "=true",
                 "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
                 "org.junit.platform.console.ConsoleLauncher", "execute"));
         command.addAll(select);

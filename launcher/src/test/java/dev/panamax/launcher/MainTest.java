@@ -53,6 +53,13 @@ class MainTest {
     }
 
     @Test
+    void anInstanceIdIsFirecrackersShape() {
+        assertUsageError(run("--id", "my vm"), "--id: expected 1 to 64 letters, digits and '-', got \"my vm\"");
+        assertUsageError(run("--id", "x".repeat(65)), "--id: expected 1 to 64 letters, digits and '-', got \""
+                + "x".repeat(65) + "\"");
+    }
+
+    @Test
     void nothingToBootIsAUsageError() {
         assertUsageError(run(), "nothing to boot: give --config-file FILE or --kernel PATH (see --help)");
     }

@@ -23,7 +23,7 @@ final class ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
 
     /** Firecracker's endpoints that Panamax does not implement yet (see {@link #pendingName}). */
-    private static final Set<String> NOT_YET = Set.of("/logger", "/metrics",
+    private static final Set<String> NOT_YET = Set.of("/metrics",
             "/balloon", "/balloon/statistics", "/mmds", "/mmds/config", "/cpu-config", "/snapshot/create",
             "/snapshot/load", "/serial", "/hotplug/memory", "/pmem/{id}");
     /** Paths that end in a resource id. */
@@ -83,6 +83,7 @@ final class ApiRoutes {
             case "PUT /network-interfaces/{id}" -> done(() -> vm.putNetworkInterface(checkedId(resourceId), body));
             case "PATCH /network-interfaces/{id}" -> done(() -> vm.patchNetworkInterface(checkedId(resourceId)));
             case "PUT /vsock" -> done(() -> vm.putVsock(body));
+            case "PUT /logger" -> done(() -> vm.putLogger(body));
             case "PUT /actions" -> done(() -> vm.action(body));
             case "PATCH /vm" -> done(() -> vm.patchVm(body));
             default -> Answer.fault("Invalid request method and/or path: " + method + " " + path + ".");

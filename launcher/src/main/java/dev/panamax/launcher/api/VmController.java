@@ -21,13 +21,11 @@ import java.util.Objects;
  * ones before it with "... before starting the microVM", as Firecracker refuses them.
  */
 public final class VmController {
-    /** Firecracker's instance id when {@code --id} is not given. */
-    static final String DEFAULT_ID = "anonymous-instance";
-
     private static final Logger LOG = LoggerFactory.getLogger(VmController.class);
 
     private final VmStarter starter;
     private final String vmmVersion;
+    private final String instanceId;
     private PreBootConfig config;
     /** Null until InstanceStart succeeds. */
     private VmLifecycle vm;
@@ -37,8 +35,10 @@ public final class VmController {
      *                   or a config file's
      * @param starter    boots it
      * @param vmmVersion Panamax's version, for {@code GET /} and {@code GET /version}
+     * @param instanceId Firecracker's {@code --id}, for {@code GET /} and the log
      */
-    public VmController(PreBootConfig config, VmStarter starter, String vmmVersion) {
+    public VmController(PreBootConfig config, VmStarter starter, String vmmVersion, String instanceId) {
+        this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
         this.config = Objects.requireNonNull(config, "config");
         this.starter = Objects.requireNonNull(starter, "starter");
         this.vmmVersion = Objects.requireNonNull(vmmVersion, "vmmVersion");
@@ -47,7 +47,7 @@ public final class VmController {
     /** {@code GET /}. */
     synchronized String instanceInfo() {
         InstanceState state = vm == null ? InstanceState.NOT_STARTED : InstanceState.of(vm.state());
-        return ConfigJson.write(new InstanceInfo(DEFAULT_ID, state, vmmVersion, InstanceInfo.APP_NAME));
+        return ConfigJson.write(new InstanceInfo(instanceId, state, vmmVersion, InstanceInfo.APP_NAME));
     }
 
     /** {@code GET /version}. */
@@ -83,6 +83,10 @@ public final class VmController {
 
     synchronized void putEntropy(byte[] body) {
         config = beforeStart("entropy").withEntropy(body);
+    }
+
+    synchronized void putLogger(byte[] body) {
+        config = beforeStart("logger").withLogger(body, instanceId);
     }
 
     synchronized void putNetworkInterface(String id, byte[] body) {

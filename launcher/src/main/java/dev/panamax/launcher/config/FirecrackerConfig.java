@@ -31,19 +31,18 @@ record FirecrackerConfig(
         @JsonProperty(NetworkInterfaceConfig.KEY) @JsonSetter(contentNulls = Nulls.FAIL)
         List<NetworkInterfaceConfig> networkInterfaces,
         @JsonProperty(VsockConfig.KEY) VsockConfig vsock,
-        @JsonProperty(LOGGER) PendingSection logger,
+        @JsonProperty(LoggerConfig.KEY) LoggerConfig logger,
         @JsonProperty(METRICS) PendingSection metrics,
         @JsonProperty(BALLOON) PendingSection balloon,
         @JsonProperty(MMDS_CONFIG) PendingSection mmdsConfig,
         @JsonProperty(CPU_CONFIG) PendingSection cpuConfig) {
-    private static final String LOGGER = "logger";
     private static final String METRICS = "metrics";
     private static final String BALLOON = "balloon";
     private static final String MMDS_CONFIG = "mmds-config";
     private static final String CPU_CONFIG = "cpu-config";
 
     /** The keys of the {@link PendingSection}s. */
-    static final List<String> PENDING = List.of(LOGGER, METRICS, BALLOON, MMDS_CONFIG,
+    static final List<String> PENDING = List.of(METRICS, BALLOON, MMDS_CONFIG,
             CPU_CONFIG);
 
     FirecrackerConfig {
@@ -81,6 +80,11 @@ record FirecrackerConfig(
 
     FirecrackerConfig withEntropy(EntropyConfig section) {
         return new FirecrackerConfig(bootSource, machineConfig, drives, section, networkInterfaces, vsock, logger,
+                metrics, balloon, mmdsConfig, cpuConfig);
+    }
+
+    FirecrackerConfig withLogger(LoggerConfig section) {
+        return new FirecrackerConfig(bootSource, machineConfig, drives, entropy, networkInterfaces, vsock, section,
                 metrics, balloon, mmdsConfig, cpuConfig);
     }
 

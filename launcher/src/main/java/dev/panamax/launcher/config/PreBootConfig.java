@@ -105,6 +105,23 @@ public final class PreBootConfig {
         return new PreBootConfig(model.withVsock(vsock), workingDir);
     }
 
+    /**
+     * {@code PUT /logger}: checks the settings and points the log there at once (as Firecracker
+     * does), lines carrying {@code instanceId}.
+     */
+    public PreBootConfig withLogger(byte[] body, String instanceId) {
+        LoggerConfig logger = ConfigJson.read(body, LoggerConfig.KEY, LoggerConfig.KEY, LoggerConfig.class);
+        logger.apply(workingDir, instanceId);
+        return new PreBootConfig(model.withLogger(logger), workingDir);
+    }
+
+    /** A config file's {@code logger} section, if it has one, applied as {@link #withLogger} does. */
+    public void applyLogger(String instanceId) {
+        if (model.logger() != null) {
+            model.logger().apply(workingDir, instanceId);
+        }
+    }
+
     /** {@code items} with {@code item} in place of the one with its id, or added at the end. */
     private static <T> List<T> put(List<T> items, T item, Function<T, String> id) {
         List<T> out = new ArrayList<>(items);

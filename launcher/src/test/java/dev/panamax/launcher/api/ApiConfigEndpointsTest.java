@@ -1,11 +1,12 @@
 package dev.panamax.launcher.api;
 
-import java.nio.file.Path;
+import dev.panamax.launcher.logging.LogOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,6 +114,10 @@ class ApiConfigEndpointsTest extends ApiServerFixture {
         PUT | /network-interfaces/eth0 | {"iface_id": "eth0", "host_dev_name": "lo", "rx_rate_limiter": {}} | network-interfaces.eth0.rx_rate_limiter: rate limiting is not supported
         PUT | /network-interfaces/eth0 | {"iface_id": "eth0", "host_dev_name": "lo", "tx_rate_limiter": {}} | network-interfaces.eth0.tx_rate_limiter: rate limiting is not supported
         PUT | /network-interfaces/eth0 | {"iface_id": "eth0", "host_dev_name": "lo", "allow_mmds_requests": true} | network-interfaces.eth0.allow_mmds_requests: unknown key
+        PUT | /logger | {"level": "Verbose"} | logger.level: expected "Error", "Warning", "Info", "Debug", "Trace" or "Off", got "Verbose"
+        PUT | /logger | {"log_path": "/no/such/dir/fc.log"} | logger.log_path: /no/such/dir/fc.log: directory /no/such/dir does not exist
+        PUT | /logger | {"log_path": "/tmp"} | logger.log_path: /tmp: is a directory
+        PUT | /logger | {"show_level": "yes"} | logger.show_level: expected a boolean, got "yes"
         PUT | /vsock | {"guest_cid": 2, "uds_path": "/tmp/pmx-v.sock"} | vsock.guest_cid: 2 is not in 3..4294967294
         PUT | /vsock | {"guest_cid": 3} | vsock.uds_path: missing required key
         PUT | /vsock | {"guest_cid": "3", "uds_path": "/tmp/pmx-v.sock"} | vsock.guest_cid: expected an integer, got "3"
@@ -144,9 +149,25 @@ class ApiConfigEndpointsTest extends ApiServerFixture {
         }
     }
 
+    @Test
+    void putLoggerSendsTheLogToTheFileInFirecrackersShape() throws Exception {
+        Path log = kernel.resolveSibling("fc.log");
+        try {
+            assertThat(client.put("/logger", ("{\"log_path\": \"%s\", \"level\": \"Info\", \"show_level\": true, "
+                    + "\"show_log_origin\": false}").formatted(log)).status()).isEqualTo(204);
+            assertFault(client.put("/machine-config", "{\"vcpu_count\": 0, \"mem_size_mib\": 128}"),
+                    "machine-config.vcpu_count 0 is not in 1..32");
+            assertThat(Files.readAllLines(log)).anySatisfy(line -> assertThat(line).matches(
+                    "\\S+ \\[anonymous-instance:[^:]+:INFO\\] PUT /machine-config: 400 .*vcpu_count 0 is not in 1\\.\\.32.*"));
+            assertThat(client.get("/vm/config").body()).contains("\"logger\":{\"log_path\":\"" + log
+                    + "\",\"level\":\"Info\",\"show_level\":true,\"show_log_origin\":false}");
+        } finally {
+            LogOutput.configureDefaults("anonymous-instance");
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-        "PUT, /logger, logger",
         "PUT, /metrics, metrics",
         "PUT, /balloon, balloon",
         "GET, /balloon, balloon",

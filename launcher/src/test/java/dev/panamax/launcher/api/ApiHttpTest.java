@@ -121,7 +121,7 @@ class ApiHttpTest extends ApiServerFixture {
     @Test
     void aPathThatExistsIsNotTakenOver() throws Exception {
         java.nio.file.Path taken = Files.writeString(dir.resolve("taken"), "someone else's");
-        VmController controller = new VmController(PreBootConfig.empty(dir), vm, VERSION);
+        VmController controller = new VmController(PreBootConfig.empty(dir), vm, VERSION, "anonymous-instance");
         assertThatThrownBy(() -> ApiServer.start(taken, controller)).isInstanceOf(FileAlreadyExistsException.class)
                 .hasMessageContaining(taken.toString());
         assertThatThrownBy(() -> ApiServer.start(socket, controller)).isInstanceOf(FileAlreadyExistsException.class);

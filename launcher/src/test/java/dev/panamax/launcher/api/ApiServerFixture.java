@@ -38,7 +38,7 @@ abstract class ApiServerFixture {
         rootfs = Files.write(dir.resolve("rootfs.ext4"), new byte[4096]);
         data = Files.write(dir.resolve("data.img"), new byte[4096]);
         socket = dir.resolve("api.sock");
-        server = ApiServer.start(socket, new VmController(PreBootConfig.empty(dir), vm, VERSION), LIMITS);
+        server = ApiServer.start(socket, new VmController(PreBootConfig.empty(dir), vm, VERSION, "anonymous-instance"), LIMITS);
         client = new ApiClient(socket);
     }
 

@@ -1,0 +1,87 @@
+package dev.panamax.launcher.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.panamax.launcher.logging.LogOutput;
+import dev.panamax.launcher.logging.LogSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Firecracker's {@code logger} section, as given: also the body of {@code PUT /logger}. Without
+ * {@code log_path} the log stays on stderr. {@code module} names an SLF4J logger (a Java package
+ * such as {@code dev.panamax.virtio}) whose lines alone are kept, where Firecracker names a Rust
+ * module path.
+ */
+record LoggerConfig(
+        @JsonProperty(LOG_PATH) String logPath,
+        @JsonProperty("level") Level level,
+        @JsonProperty("show_level") Boolean showLevel,
+        @JsonProperty("show_log_origin") Boolean showLogOrigin,
+        @JsonProperty(MODULE) String module) {
+    static final String KEY = "logger";
+    private static final String LOG_PATH = "log_path";
+    private static final String MODULE = "module";
+
+    /** Firecracker's level names. */
+    enum Level {
+        @JsonProperty("Error") ERROR(LogSettings.Level.ERROR),
+        @JsonProperty("Warning") WARNING(LogSettings.Level.WARNING),
+        @JsonProperty("Info") INFO(LogSettings.Level.INFO),
+        @JsonProperty("Debug") DEBUG(LogSettings.Level.DEBUG),
+        @JsonProperty("Trace") TRACE(LogSettings.Level.TRACE),
+        @JsonProperty("Off") OFF(LogSettings.Level.OFF);
+
+        private final LogSettings.Level settings;
+
+        Level(LogSettings.Level settings) {
+            this.settings = settings;
+        }
+    }
+
+    /**
+     * The settings, checked: the log file's directory must exist and the path must not be a
+     * directory. Firecracker's defaults: Info, no level, no origin.
+     */
+    LogSettings toSettings(Path workingDir) {
+        Optional<Path> path = Optional.empty();
+        String pathKey = KeyPath.key(KEY, LOG_PATH);
+        if (logPath != null) {
+            if (logPath.isEmpty()) {
+                throw ConfigException.at(pathKey, "empty path");
+            }
+            Path p;
+            try {
+                p = workingDir.resolve(logPath).toAbsolutePath();
+            } catch (InvalidPathException e) {
+                throw ConfigException.at(pathKey, Show.quote(logPath) + " is not a valid path");
+            }
+            if (Files.isDirectory(p)) {
+                throw ConfigException.at(pathKey, p + ": is a directory");
+            }
+            if (p.getParent() == null || !Files.isDirectory(p.getParent())) {
+                throw ConfigException.at(pathKey, p + ": directory " + p.getParent() + " does not exist");
+            }
+            path = Optional.of(p);
+        }
+        if (module != null && module.isBlank()) {
+            throw ConfigException.at(KeyPath.key(KEY, MODULE), "empty module name");
+        }
+        return new LogSettings(path, level == null ? LogSettings.Level.INFO : level.settings,
+                Boolean.TRUE.equals(showLevel), Boolean.TRUE.equals(showLogOrigin), Optional.ofNullable(module));
+    }
+
+    /** Checks the settings and points the log there; a file that cannot be opened names the key. */
+    void apply(Path workingDir, String instanceId) {
+        LogSettings settings = toSettings(workingDir);
+        try {
+            LogOutput.configure(settings, instanceId);
+        } catch (IOException e) {
+            throw ConfigException.at(KeyPath.key(KEY, LOG_PATH), settings.logPath().orElseThrow()
+                    + ": cannot open: " + e.getMessage());
+        }
+    }
+}
