@@ -162,7 +162,10 @@ public final class Main {
             if (apiSock != null) {
                 return serveApi();
             }
-            VmConfig config = config();
+            if (configFile != null) {
+                return runConfigFile();
+            }
+            VmConfig config = flagsConfig();
             try (Terminal terminal = Terminal.rawIfInteractive(in == System.in)) {
                 return untilStopped(start(config));
             }
@@ -194,22 +197,15 @@ public final class Main {
             if (bootProtocol != null) {
                 protocol(bootProtocol); // refused now rather than at InstanceStart
             }
-            Path workingDir = Path.of("").toAbsolutePath();
-            PreBootConfig preBoot = configFile == null ? PreBootConfig.empty(workingDir)
-                    : PreBootConfig.read(configFile, workingDir);
-            preBoot.applyLogger(instanceId);
-            VmController controller = new VmController(preBoot, config -> {
-                        MicroVm vm = start(withBootProtocol(config));
-                        started.complete(vm);
-                        return new MicroVmLifecycle(vm);
-                    }, VERSION, instanceId);
-            if (configFile != null) {
-                controller.instanceStart();
-            }
-            try (ApiServer server = ApiServer.start(apiSock, controller)) {
-                MicroVm vm = started.get();
-                try (Terminal terminal = Terminal.rawIfInteractive(in == System.in)) {
-                    return untilStopped(vm);
+            try (VmController controller = controller(started)) {
+                if (configFile != null) {
+                    controller.instanceStart();
+                }
+                try (ApiServer server = ApiServer.start(apiSock, controller)) {
+                    MicroVm vm = started.get();
+                    try (Terminal terminal = Terminal.rawIfInteractive(in == System.in)) {
+                        return untilStopped(vm);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -228,20 +224,47 @@ public final class Main {
         return new QuickFlags(kernel, initrd, append, cpus, mem, drives, entropy, nets, vsock);
     }
 
-    private VmConfig config() {
-        QuickFlags flags = quickFlags();
-        if (configFile != null && flags.anyGiven()) {
+    /**
+     * {@code --config-file} without the API: the file's VM started through the same controller as
+     * the API's (logger and metrics sections included), then run until it stops.
+     */
+    private int runConfigFile() {
+        if (quickFlags().anyGiven()) {
             throw new ConfigException("--config-file cannot be combined with " + QUICK_FLAGS);
         }
-        if (configFile == null && !flags.anyGiven()) {
+        CompletableFuture<MicroVm> started = new CompletableFuture<>();
+        try (VmController controller = controller(started)) {
+            controller.instanceStart();
+            try (Terminal terminal = Terminal.rawIfInteractive(in == System.in)) {
+                return untilStopped(started.join());
+            }
+        }
+    }
+
+    /**
+     * The controller of this launch's VM: the config file's (its logger applied, its metrics file
+     * opened) or an empty one for the API to fill; the VM it starts completes {@code started}.
+     */
+    private VmController controller(CompletableFuture<MicroVm> started) {
+        Path workingDir = Path.of("").toAbsolutePath();
+        PreBootConfig preBoot = configFile == null ? PreBootConfig.empty(workingDir)
+                : PreBootConfig.read(configFile, workingDir);
+        preBoot.applyLogger(instanceId);
+        VmController controller = new VmController(preBoot, config -> {
+            MicroVm vm = start(withBootProtocol(config));
+            started.complete(vm);
+            return new MicroVmLifecycle(vm);
+        }, VERSION, instanceId);
+        controller.openConfiguredMetrics();
+        return controller;
+    }
+
+    private VmConfig flagsConfig() {
+        QuickFlags flags = quickFlags();
+        if (!flags.anyGiven()) {
             throw new ConfigException("nothing to boot: give --config-file FILE or --kernel PATH (see --help)");
         }
-        if (configFile == null) {
-            return withBootProtocol(flags.toVmConfig());
-        }
-        PreBootConfig file = PreBootConfig.read(configFile, Path.of("").toAbsolutePath());
-        file.applyLogger(instanceId);
-        return withBootProtocol(file.toVmConfig());
+        return withBootProtocol(flags.toVmConfig());
     }
 
     /** {@code config} entered as {@code --boot-protocol} says, when it is given. */

@@ -76,6 +76,19 @@ class MainTest {
     }
 
     @Test
+    void aConfigFilesMetricsFileGetsItsLastLineEvenWhenTheKernelCannotBoot() throws IOException {
+        Path kernel = file("vmlinux", new byte[64]);
+        Path metrics = dir.resolve("metrics.json");
+        Path cfg = config("""
+                {"boot-source": {"kernel_image_path": "%s"}, "metrics": {"metrics_path": "%s"}}"""
+                .formatted(kernel, metrics));
+        Result r = run("--config-file", cfg.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("vmlinux").hasLineCount(1);
+        assertThat(Files.readAllLines(metrics)).singleElement().asString().startsWith("{\"utc_timestamp_ms\":");
+    }
+
+    @Test
     void missingKernelIsNamed() {
         Path missing = dir.resolve("no-such-vmlinux");
         assertUsageError(run("--kernel", missing.toString()),

@@ -22,6 +22,7 @@ public final class VcpuLoop implements Runnable {
     private final Consumer<StopReason> onStop;
     private final PauseGate gate;
     private final PauseGate.Parking parking;
+    private final ExitCounters exits = new ExitCounters();
     private volatile boolean stopRequested;
 
     /**
@@ -58,12 +59,18 @@ public final class VcpuLoop implements Runnable {
     public void run() {
         vcpu.bindToCurrentThread();
         try {
-            StopReason reason = loop();
+            StopReason reason;
+            try {
+                reason = loop();
+            } catch (RuntimeException e) {
+                reason = new StopReason.Failure("vCPU " + vcpu.id() + ": " + e.getMessage());
+            }
+            if (reason instanceof StopReason.Failure) {
+                exits.failures.increment();
+            }
             if (reason != null) {
                 onStop.accept(reason);
             }
-        } catch (RuntimeException e) {
-            onStop.accept(new StopReason.Failure("vCPU " + vcpu.id() + ": " + e.getMessage()));
         } finally {
             vcpu.unbindThread();
             gate.ended();
@@ -76,6 +83,7 @@ public final class VcpuLoop implements Runnable {
             VmExit exit = vcpu.run();
             switch (exit) {
                 case VmExit.Io io -> {
+                    (io.isOut() ? exits.ioOut : exits.ioIn).increment();
                     for (int i = 0; i < io.count(); i++) {
                         if (io.isOut()) {
                             handler.pioWrite(io.port(), io.size(), io.value(i));
@@ -85,6 +93,7 @@ public final class VcpuLoop implements Runnable {
                     }
                 }
                 case VmExit.Mmio mmio -> {
+                    (mmio.isWrite() ? exits.mmioWrite : exits.mmioRead).increment();
                     if (mmio.isWrite()) {
                         handler.mmioWrite(mmio.address(), mmio.length(), mmio.value());
                     } else {
@@ -124,6 +133,11 @@ public final class VcpuLoop implements Runnable {
             }
         }
         return null;
+    }
+
+    /** This vCPU's exits so far, by kind; from any thread. */
+    public ExitCounters exitCounters() {
+        return exits;
     }
 
     /** Where the vCPU is; only once the loop has ended, when no thread runs it. */

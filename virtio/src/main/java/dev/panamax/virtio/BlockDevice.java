@@ -1,5 +1,7 @@
 package dev.panamax.virtio;
 
+import dev.panamax.device.Counter;
+import dev.panamax.device.MetricsGroup;
 import dev.panamax.memory.GuestMemoryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * virtio-blk (virtio 1.x, "Block Device") over a raw image file: one request queue; reads,
@@ -76,8 +80,14 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     private final Path path;
     private final FileChannel file;
     private final Flusher flusher;
-    /** fsyncs done for the guest's flushes (Firecracker's block flush_count). */
-    private final LongAdder fsyncs = new LongAdder();
+    // Firecracker's block metrics; written under the transport's device lock (one writer at a time)
+    private final Counter readBytes = new Counter();
+    private final Counter writeBytes = new Counter();
+    private final Counter readCount = new Counter();
+    private final Counter writeCount = new Counter();
+    /** fsyncs done for the guest's flushes. */
+    private final Counter flushCount = new Counter();
+    private final String driveId;
     private final boolean readOnly;
     private final long capacitySectors;
     private final byte[] serial;
@@ -91,6 +101,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
         this.readOnly = readOnly;
         this.capacitySectors = capacitySectors;
         this.serial = Arrays.copyOf(driveId.getBytes(StandardCharsets.US_ASCII), ID_BYTES);
+        this.driveId = driveId;
         ByteBuffer c = ByteBuffer.allocate(CONFIG_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         c.putLong(CONFIG_CAPACITY, capacitySectors);
         c.putInt(CONFIG_SEG_MAX, SEG_MAX);
@@ -204,7 +215,19 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
 
     /** How many flush requests reached the image file as an fsync. */
     public long fsyncCount() {
-        return fsyncs.sum();
+        return flushCount.get();
+    }
+
+    /** Firecracker's {@code block_<drive_id>} group (added up in {@code block}). */
+    @Override
+    public Optional<MetricsGroup> metrics() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("read_bytes", readBytes.get());
+        counts.put("write_bytes", writeBytes.get());
+        counts.put("read_count", readCount.get());
+        counts.put("write_count", writeCount.get());
+        counts.put("flush_count", flushCount.get());
+        return Optional.of(new MetricsGroup("block", "block_" + driveId, counts));
     }
 
     /** Runs one request; returns the bytes written into the guest's buffers (data + status). */
@@ -244,16 +267,26 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
                     case T_IN -> {
                         status = transfer(chain, sector, out, 0, statusAt, false);
                         dataWritten = status == S_OK ? statusAt : 0;
+                        if (status == S_OK) {
+                            readCount.increment();
+                            readBytes.add(statusAt);
+                        }
                     }
-                    case T_OUT -> status = readOnly
-                            ? fail(chain, "write to a read-only disk")
-                            : transfer(chain, sector, in, HEADER_SIZE, in.length(), true);
+                    case T_OUT -> {
+                        status = readOnly
+                                ? fail(chain, "write to a read-only disk")
+                                : transfer(chain, sector, in, HEADER_SIZE, in.length(), true);
+                        if (status == S_OK) {
+                            writeCount.increment();
+                            writeBytes.add(in.length() - HEADER_SIZE);
+                        }
+                    }
                     case T_FLUSH -> {
                         // Runs on the event loop under the transport's device lock only, so a
                         // long fsync delays this queue and a reset, never a vCPU's register access.
                         if (!readOnly) { // nothing of a read-only image can be dirty
                             flusher.flush(file);
-                            fsyncs.increment();
+                            flushCount.increment();
                         }
                         status = S_OK;
                     }

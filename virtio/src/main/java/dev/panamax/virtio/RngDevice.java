@@ -1,10 +1,15 @@
 package dev.panamax.virtio;
 
+import dev.panamax.device.Counter;
+import dev.panamax.device.MetricsGroup;
 import dev.panamax.memory.GuestMemoryException;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * virtio-rng (virtio 1.x, "Entropy Device"): one request queue; each chain's writable buffers
@@ -22,6 +27,8 @@ public final class RngDevice extends ChainServer {
 
     private final SecureRandom random = new SecureRandom();
     private final byte[] chunk = new byte[CHUNK];
+    private final Counter requests = new Counter();
+    private final Counter bytes = new Counter();
 
     @Override
     public int deviceType() {
@@ -85,6 +92,17 @@ public final class RngDevice extends ChainServer {
             }
             written += n;
         }
+        requests.increment();
+        bytes.add(written);
         return written;
+    }
+
+    /** Firecracker's {@code entropy} group: requests served and bytes given. */
+    @Override
+    public Optional<MetricsGroup> metrics() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("entropy_event_count", requests.get());
+        counts.put("entropy_bytes", bytes.get());
+        return Optional.of(new MetricsGroup("entropy", "entropy", counts));
     }
 }

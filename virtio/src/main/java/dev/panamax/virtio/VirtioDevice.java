@@ -1,8 +1,10 @@
 package dev.panamax.virtio;
 
+import dev.panamax.device.MetricsGroup;
 import dev.panamax.memory.GuestMemory;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A virtio device behind a transport ({@link VirtioMmioDevice}): what it is, what it offers, its
@@ -59,4 +61,12 @@ public interface VirtioDevice {
 
     /** The driver reset the device: drop what {@link #activate} set up; it may be activated again. */
     void reset();
+
+    /**
+     * Firecracker's metrics group for this device, cumulative counts; read from any thread, so
+     * implementations count with {@link dev.panamax.device.Counter}s. None by default.
+     */
+    default Optional<MetricsGroup> metrics() {
+        return Optional.empty();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.panamax.vmm;
 
 import dev.panamax.device.Bus;
+import dev.panamax.device.MetricsGroup;
 import dev.panamax.kvm.EventFd;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.memory.GuestMemory;
@@ -64,6 +65,11 @@ final class VirtioDevices {
             throw new DeviceException("too many devices: interrupt lines run out after " + index, null);
         }
         slots.add(new Slot(device, MemoryMap.VIRTIO_MMIO_BASE + index * MemoryMap.VIRTIO_MMIO_SIZE, irq));
+    }
+
+    /** Each device's metrics group, for those that keep one. */
+    List<MetricsGroup> metrics() {
+        return slots.stream().flatMap(s -> s.device().metrics().stream()).toList();
     }
 
     /** The command-line words that announce the devices (and the root device, if any). */

@@ -23,7 +23,7 @@ final class ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
 
     /** Firecracker's endpoints that Panamax does not implement yet (see {@link #pendingName}). */
-    private static final Set<String> NOT_YET = Set.of("/metrics",
+    private static final Set<String> NOT_YET = Set.of(
             "/balloon", "/balloon/statistics", "/mmds", "/mmds/config", "/cpu-config", "/snapshot/create",
             "/snapshot/load", "/serial", "/hotplug/memory", "/pmem/{id}");
     /** Paths that end in a resource id. */
@@ -38,6 +38,12 @@ final class ApiRoutes {
 
     /** Carries out {@code method path} with {@code body} (empty for none) and says what to answer. */
     Answer answer(String method, String path, byte[] body) {
+        Answer answer = answerUncounted(method, path, body);
+        vm.countRequest(method, path, answer.status());
+        return answer;
+    }
+
+    private Answer answerUncounted(String method, String path, byte[] body) {
         try {
             return route(method, path, body);
         } catch (ConfigException | VmActionException | BootException | DeviceException | KvmUnavailableException
@@ -84,6 +90,7 @@ final class ApiRoutes {
             case "PATCH /network-interfaces/{id}" -> done(() -> vm.patchNetworkInterface(checkedId(resourceId)));
             case "PUT /vsock" -> done(() -> vm.putVsock(body));
             case "PUT /logger" -> done(() -> vm.putLogger(body));
+            case "PUT /metrics" -> done(() -> vm.putMetrics(body));
             case "PUT /actions" -> done(() -> vm.action(body));
             case "PATCH /vm" -> done(() -> vm.patchVm(body));
             default -> Answer.fault("Invalid request method and/or path: " + method + " " + path + ".");

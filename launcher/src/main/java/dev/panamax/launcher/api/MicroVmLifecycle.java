@@ -1,8 +1,10 @@
 package dev.panamax.launcher.api;
 
+import dev.panamax.device.MetricsGroup;
 import dev.panamax.vmm.VmState;
 import dev.panamax.vmm.MicroVm;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -55,5 +57,10 @@ public final class MicroVmLifecycle implements VmLifecycle {
     @Override
     public VmState state() {
         return vm.state();
+    }
+
+    @Override
+    public List<MetricsGroup> metrics() {
+        return vm.metrics();
     }
 }

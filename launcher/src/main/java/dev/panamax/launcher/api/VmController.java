@@ -1,11 +1,22 @@
 package dev.panamax.launcher.api;
 
+import dev.panamax.device.MetricsGroup;
+import dev.panamax.launcher.config.ConfigException;
+import dev.panamax.launcher.metrics.MetricsWriter;
+
 import dev.panamax.launcher.config.ConfigJson;
 import dev.panamax.launcher.config.PreBootConfig;
 import dev.panamax.vmm.VmConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,15 +31,23 @@ import java.util.Objects;
  * {@code InstanceStart} are refused with "KEY: not supported after starting the microVM", run-time
  * ones before it with "... before starting the microVM", as Firecracker refuses them.
  */
-public final class VmController {
+public final class VmController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmController.class);
 
     private final VmStarter starter;
     private final String vmmVersion;
     private final String instanceId;
     private PreBootConfig config;
-    /** Null until InstanceStart succeeds. */
-    private VmLifecycle vm;
+    /** Null until InstanceStart succeeds; volatile for the metrics thread, which takes no lock here. */
+    private volatile VmLifecycle vm;
+    private final ApiRequestCounts requests = new ApiRequestCounts();
+    /** Null until the metrics file is set up ({@code PUT /metrics} or the config's section). */
+    private MetricsWriter metrics;
+    private volatile long pauseMicros;
+    private volatile long resumeMicros;
+    /** Process start to the controller's creation (the API's start), wall clock and CPU. */
+    private final long startupMicros;
+    private final long startupCpuMicros;
 
     /**
      * @param config     what {@code InstanceStart} boots unless requests change it first: empty,
@@ -39,6 +58,10 @@ public final class VmController {
      */
     public VmController(PreBootConfig config, VmStarter starter, String vmmVersion, String instanceId) {
         this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+        this.startupMicros = Math.max(0, System.currentTimeMillis()
+                - ManagementFactory.getRuntimeMXBean().getStartTime()) * 1000;
+        this.startupCpuMicros = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                .getProcessCpuTime() / 1000;
         this.config = Objects.requireNonNull(config, "config");
         this.starter = Objects.requireNonNull(starter, "starter");
         this.vmmVersion = Objects.requireNonNull(vmmVersion, "vmmVersion");
@@ -118,8 +141,7 @@ public final class VmController {
         switch (action.actionType()) {
             case INSTANCE_START -> instanceStart();
             case SEND_CTRL_ALT_DEL -> afterStart("SendCtrlAltDel").sendCtrlAltDel();
-            case FLUSH_METRICS -> throw new VmActionException("FlushMetrics: not supported yet (metrics are not supported "
-                    + "yet)");
+            case FLUSH_METRICS -> flushMetrics();
         }
     }
 
@@ -127,9 +149,88 @@ public final class VmController {
     synchronized void patchVm(byte[] body) {
         VmUpdate update = ConfigJson.read(body, "vm", "", VmUpdate.class);
         VmLifecycle running = afterStart("vm");
+        long start = System.nanoTime();
         switch (update.state()) {
-            case PAUSED -> running.pause();
-            case RESUMED -> running.resume();
+            case PAUSED -> {
+                running.pause();
+                pauseMicros = (System.nanoTime() - start) / 1000;
+            }
+            case RESUMED -> {
+                running.resume();
+                resumeMicros = (System.nanoTime() - start) / 1000;
+            }
+        }
+    }
+
+    /** {@code PUT /metrics}: sets up the metrics file, once, before start. */
+    synchronized void putMetrics(byte[] body) {
+        beforeStart("metrics");
+        if (metrics != null) {
+            throw new VmActionException("metrics: already set up (the metrics file cannot be changed)");
+        }
+        PreBootConfig updated = config.withMetrics(body);
+        openMetrics(updated.metricsPath().orElseThrow());
+        config = updated;
+    }
+
+    /** Sets up the metrics file a config file's {@code metrics} section names, if it has one. */
+    public synchronized void openConfiguredMetrics() {
+        config.metricsPath().ifPresent(this::openMetrics);
+    }
+
+    private void openMetrics(Path path) {
+        try {
+            metrics = MetricsWriter.open(path, this::counters, this::values);
+        } catch (IOException e) {
+            throw new ConfigException("metrics.metrics_path: " + path + ": cannot open: " + e.getMessage());
+        }
+    }
+
+    private void flushMetrics() {
+        if (metrics == null) {
+            throw new VmActionException("FlushMetrics: no metrics file is set up (PUT /metrics first)");
+        }
+        try {
+            metrics.flush();
+        } catch (IOException e) {
+            throw new VmActionException("FlushMetrics: cannot write the metrics file: " + e.getMessage());
+        }
+    }
+
+    /** Counts a request the API answered, for the metrics. */
+    void countRequest(String method, String path, int status) {
+        requests.count(method, path, status);
+    }
+
+    private List<MetricsGroup> counters() {
+        List<MetricsGroup> groups = new ArrayList<>(requests.metrics());
+        VmLifecycle running = vm;
+        if (running != null) {
+            groups.addAll(running.metrics());
+        }
+        return groups;
+    }
+
+    private List<MetricsGroup> values() {
+        Map<String, Long> latencies = new LinkedHashMap<>();
+        latencies.put("pause_vm", pauseMicros);
+        latencies.put("resume_vm", resumeMicros);
+        Map<String, Long> startup = new LinkedHashMap<>();
+        startup.put("process_startup_time_us", startupMicros);
+        startup.put("process_startup_time_cpu_us", startupCpuMicros);
+        return List.of(new MetricsGroup("api_server", "api_server", startup),
+                new MetricsGroup("latencies_us", "latencies_us", latencies));
+    }
+
+    /** Writes the last metrics line and closes the file (at exit). */
+    @Override
+    public synchronized void close() {
+        if (metrics != null) {
+            try {
+                metrics.close();
+            } catch (IOException e) {
+                LOG.warn("the last metrics line could not be written: {}", e.toString());
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.panamax.launcher.api;
 
+import dev.panamax.device.MetricsGroup;
 import dev.panamax.vmm.VmState;
+
+import java.util.List;
 /**
  * A started microVM as the API drives it ({@code PATCH /vm}, {@code SendCtrlAltDel},
  * {@code GET /}). An interface so that the tests drive a fake without KVM;
@@ -20,4 +23,7 @@ public interface VmLifecycle {
 
     /** {@link VmState#RUNNING} or {@link VmState#PAUSED}. */
     VmState state();
+
+    /** The VM's metrics groups, cumulative ({@link dev.panamax.vmm.MicroVm#metrics()}). */
+    List<MetricsGroup> metrics();
 }

@@ -32,17 +32,16 @@ record FirecrackerConfig(
         List<NetworkInterfaceConfig> networkInterfaces,
         @JsonProperty(VsockConfig.KEY) VsockConfig vsock,
         @JsonProperty(LoggerConfig.KEY) LoggerConfig logger,
-        @JsonProperty(METRICS) PendingSection metrics,
+        @JsonProperty(MetricsConfig.KEY) MetricsConfig metrics,
         @JsonProperty(BALLOON) PendingSection balloon,
         @JsonProperty(MMDS_CONFIG) PendingSection mmdsConfig,
         @JsonProperty(CPU_CONFIG) PendingSection cpuConfig) {
-    private static final String METRICS = "metrics";
     private static final String BALLOON = "balloon";
     private static final String MMDS_CONFIG = "mmds-config";
     private static final String CPU_CONFIG = "cpu-config";
 
     /** The keys of the {@link PendingSection}s. */
-    static final List<String> PENDING = List.of(METRICS, BALLOON, MMDS_CONFIG,
+    static final List<String> PENDING = List.of(BALLOON, MMDS_CONFIG,
             CPU_CONFIG);
 
     FirecrackerConfig {
@@ -86,6 +85,11 @@ record FirecrackerConfig(
     FirecrackerConfig withLogger(LoggerConfig section) {
         return new FirecrackerConfig(bootSource, machineConfig, drives, entropy, networkInterfaces, vsock, section,
                 metrics, balloon, mmdsConfig, cpuConfig);
+    }
+
+    FirecrackerConfig withMetrics(MetricsConfig section) {
+        return new FirecrackerConfig(bootSource, machineConfig, drives, entropy, networkInterfaces, vsock, logger,
+                section, balloon, mmdsConfig, cpuConfig);
     }
 
     FirecrackerConfig withNetworkInterfaces(List<NetworkInterfaceConfig> section) {

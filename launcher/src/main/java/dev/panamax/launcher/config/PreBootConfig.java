@@ -5,6 +5,7 @@ import dev.panamax.vmm.VmConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -113,6 +114,21 @@ public final class PreBootConfig {
         LoggerConfig logger = ConfigJson.read(body, LoggerConfig.KEY, LoggerConfig.KEY, LoggerConfig.class);
         logger.apply(workingDir, instanceId);
         return new PreBootConfig(model.withLogger(logger), workingDir);
+    }
+
+    /**
+     * {@code PUT /metrics}: checks the path; the caller opens the metrics file there
+     * ({@link #metricsPath()}).
+     */
+    public PreBootConfig withMetrics(byte[] body) {
+        MetricsConfig metrics = ConfigJson.read(body, MetricsConfig.KEY, MetricsConfig.KEY, MetricsConfig.class);
+        metrics.toPath(workingDir);
+        return new PreBootConfig(model.withMetrics(metrics), workingDir);
+    }
+
+    /** Where the {@code metrics} section says to write metrics, checked; empty without one. */
+    public Optional<Path> metricsPath() {
+        return Optional.ofNullable(model.metrics()).map(m -> m.toPath(workingDir));
     }
 
     /** A config file's {@code logger} section, if it has one, applied as {@link #withLogger} does. */

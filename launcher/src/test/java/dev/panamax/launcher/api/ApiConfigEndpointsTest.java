@@ -168,7 +168,6 @@ class ApiConfigEndpointsTest extends ApiServerFixture {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-        "PUT, /metrics, metrics",
         "PUT, /balloon, balloon",
         "GET, /balloon, balloon",
         "PUT, /mmds, mmds",

@@ -1,15 +1,22 @@
 package dev.panamax.launcher.api;
 
-import dev.panamax.vmm.VmConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.panamax.vmm.DeviceException;
+import dev.panamax.vmm.VmConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** InstanceStart, the actions and PATCH /vm, driven through a fake VM; and what each state refuses. */
 class ApiLifecycleTest extends ApiServerFixture {
@@ -139,8 +146,48 @@ class ApiLifecycleTest extends ApiServerFixture {
     }
 
     @Test
-    void flushMetricsIsNotSupportedYet() throws Exception {
+    void flushMetricsNeedsAMetricsFile() throws Exception {
         assertFault(client.put("/actions", "{\"action_type\": \"FlushMetrics\"}"),
-                "FlushMetrics: not supported yet (metrics are not supported yet)");
+                "FlushMetrics: no metrics file is set up (PUT /metrics first)");
+    }
+
+    @Test
+    void metricsLinesCarryDeltasPerDeviceAndAggregateAndTheLatencies() throws Exception {
+        Path file = rootfs.resolveSibling("metrics.json");
+        assertThat(client.put("/metrics", "{\"metrics_path\": \"" + file + "\"}").status()).isEqualTo(204);
+        assertFault(client.put("/metrics", "{\"metrics_path\": \"" + file + "\"}"),
+                "metrics: already set up (the metrics file cannot be changed)");
+        start();
+        vm.rootfsReads.set(5);
+        client.patch("/vm", "{\"state\": \"Paused\"}");
+        client.patch("/vm", "{\"state\": \"Resumed\"}");
+        assertThat(client.put("/actions", "{\"action_type\": \"FlushMetrics\"}").status()).isEqualTo(204);
+        vm.rootfsReads.set(7);
+        assertThat(client.put("/actions", "{\"action_type\": \"FlushMetrics\"}").status()).isEqualTo(204);
+
+        List<JsonNode> lines = Files.readAllLines(file).stream().map(ApiLifecycleTest::json).toList();
+        assertThat(lines).hasSize(2);
+        JsonNode first = lines.get(0);
+        JsonNode second = lines.get(1);
+        assertThat(first.get("utc_timestamp_ms").asLong()).isCloseTo(System.currentTimeMillis(), within(60_000L));
+        assertThat(first.at("/block_rootfs/read_count").asLong()).isEqualTo(5);
+        assertThat(first.at("/block/read_count").asLong()).isEqualTo(5);
+        assertThat(second.at("/block_rootfs/read_count").asLong()).isEqualTo(2);
+        assertThat(second.at("/block/read_count").asLong()).isEqualTo(2);
+        // the requests: two PUT /metrics (one refused) before the first line, FlushMetrics counted once answered
+        assertThat(first.at("/put_api_requests/metrics_count").asLong()).isEqualTo(2);
+        assertThat(first.at("/put_api_requests/metrics_fails").asLong()).isEqualTo(1);
+        assertThat(first.at("/patch_api_requests/vm_count").asLong()).isEqualTo(2);
+        assertThat(second.at("/patch_api_requests/vm_count").asLong()).isZero();
+        assertThat(first.at("/latencies_us/pause_vm").isIntegralNumber()).isTrue();
+        assertThat(first.at("/api_server/process_startup_time_us").asLong()).isPositive();
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return new ObjectMapper().readTree(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,16 +1,21 @@
 package dev.panamax.launcher.api;
 
+import dev.panamax.device.MetricsGroup;
 import dev.panamax.vmm.VmState;
 import dev.panamax.vmm.VmConfig;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A VM that only remembers what the API asked of it: started configs, pauses, Ctrl+Alt+Dels. */
 final class FakeVm implements VmStarter, VmLifecycle {
     final List<VmConfig> started = new CopyOnWriteArrayList<>();
     final AtomicInteger ctrlAltDels = new AtomicInteger();
+    /** The cumulative read_count its one drive, rootfs, reports to the metrics. */
+    final AtomicLong rootfsReads = new AtomicLong();
     /** Thrown by the next start instead of starting, when set. */
     volatile RuntimeException startRefusal;
     /** Thrown by pause and resume, when set, as {@link MicroVmLifecycle} does for now. */
@@ -44,6 +49,11 @@ final class FakeVm implements VmStarter, VmLifecycle {
         if (pauseRefusal != null) {
             throw pauseRefusal;
         }
+    }
+
+    @Override
+    public List<MetricsGroup> metrics() {
+        return List.of(new MetricsGroup("block", "block_rootfs", Map.of("read_count", rootfsReads.get())));
     }
 
     @Override

@@ -1,11 +1,15 @@
 package dev.panamax.vmm.device;
 
 import dev.panamax.device.BusDevice;
+import dev.panamax.device.Counter;
+import dev.panamax.device.MetricsGroup;
 import dev.panamax.device.InterruptLine;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A 16550A-compatible UART (what Linux's 8250 driver expects at 0x3f8): transmitted bytes go
@@ -63,6 +67,10 @@ public final class Serial8250 implements BusDevice {
     private int divisorHigh;
     private boolean fifoEnabled;
     private boolean thrEmptyPending;
+    // Firecracker's uart metrics, counted under this object's lock
+    private final Counter readCount = new Counter();
+    private final Counter writeCount = new Counter();
+    private final Counter missedWriteCount = new Counter();
 
     public Serial8250(OutputStream out, InterruptLine irq) {
         this.out = out;
@@ -147,7 +155,9 @@ public final class Serial8250 implements BusDevice {
             try {
                 out.write(b);
                 out.flush();
+                writeCount.increment();
             } catch (IOException e) {
+                missedWriteCount.increment();
                 throw new UncheckedIOException("serial console output failed", e);
             }
         }
@@ -163,6 +173,7 @@ public final class Serial8250 implements BusDevice {
             return 0;
         }
         notifyAll(); // room for the input thread
+        readCount.increment();
         return b;
     }
 
@@ -189,6 +200,15 @@ public final class Serial8250 implements BusDevice {
         }
         // loopback wires DTR->DSR, RTS->CTS, OUT1->RI, OUT2->DCD
         return ((mcr & 0x1) << 5) | ((mcr & 0x2) << 3) | ((mcr & 0x4) << 4) | ((mcr & 0x8) << 4);
+    }
+
+    /** Firecracker's {@code uart} group: bytes the guest read and wrote, and output that failed. */
+    public MetricsGroup metrics() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("read_count", readCount.get());
+        counts.put("write_count", writeCount.get());
+        counts.put("missed_write_count", missedWriteCount.get());
+        return new MetricsGroup("uart", "uart", counts);
     }
 
     /**

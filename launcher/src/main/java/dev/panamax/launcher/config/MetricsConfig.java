@@ -1,0 +1,39 @@
+package dev.panamax.launcher.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/** Firecracker's {@code metrics} section, as given: also the body of {@code PUT /metrics}. */
+record MetricsConfig(@JsonProperty(METRICS_PATH) @JsonSetter(nulls = Nulls.FAIL) String metricsPath) {
+    static final String KEY = "metrics";
+    private static final String METRICS_PATH = "metrics_path";
+
+    /** The file (or named pipe) to write to; its directory must exist. */
+    Path toPath(Path workingDir) {
+        String key = KeyPath.key(KEY, METRICS_PATH);
+        if (metricsPath == null) {
+            throw ConfigException.at(key, "missing required key");
+        }
+        if (metricsPath.isEmpty()) {
+            throw ConfigException.at(key, "empty path");
+        }
+        Path path;
+        try {
+            path = workingDir.resolve(metricsPath).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw ConfigException.at(key, Show.quote(metricsPath) + " is not a valid path");
+        }
+        if (Files.isDirectory(path)) {
+            throw ConfigException.at(key, path + ": is a directory");
+        }
+        if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
+            throw ConfigException.at(key, path + ": directory " + path.getParent() + " does not exist");
+        }
+        return path;
+    }
+}
