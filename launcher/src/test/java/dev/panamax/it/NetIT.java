@@ -78,7 +78,7 @@ class NetIT {
             // one echo per ping: busybox ping paces further echoes with a timer the guest kernel
             // lacks (no CONFIG_POSIX_TIMERS), while -c 1 ends on the first reply
             assertThat(guest.run("n=0; for i in 1 2 3; do ping -c 1 " + HOST_IP + " && n=$((n+1)); done; echo ping-ok=$n",
-                    "ping-ok=(\\d+)").group(1)).as("echo replies of 3").isEqualTo("3");
+                    "ping-ok=(\\d+)\\r?\\n").group(1)).as("echo replies of 3").isEqualTo("3");
 
             guestToHost(guest);
             hostToGuest(guest);
@@ -111,7 +111,7 @@ class NetIT {
                 }
             });
             assertThat(guest.run("nc " + HOST_IP + " " + server.getLocalPort() + " < /tmp/f; echo nc-status=$?",
-                    "nc-status=(\\d+)").group(1)).as("nc's exit status").isEqualTo("0");
+                    "nc-status=(\\d+)\\r?\\n").group(1)).as("nc's exit status").isEqualTo("0");
             assertThat(received.get(120, TimeUnit.SECONDS)).as("SHA-256 of what the host received").isEqualTo(guestSum);
         }
     }
@@ -128,7 +128,7 @@ class NetIT {
         }
         // busybox nc may stay after the host's FIN (its stdin is still open): wait for the bytes instead
         Matcher got = guest.run("i=0; while [ $(wc -c < /tmp/g) -lt " + BYTES + " ] && [ $i -lt 120 ]; do sleep 1;"
-                + " i=$((i+1)); done; echo got=$(wc -c < /tmp/g)", "got=(\\d+)");
+                + " i=$((i+1)); done; echo got=$(wc -c < /tmp/g)", "got=(\\d+)\\r?\\n");
         report("host -> guest", BYTES, System.nanoTime() - t0);
         assertThat(Long.parseLong(got.group(1))).as("bytes the guest received").isEqualTo(BYTES);
         Matcher m = guest.run("kill %1 2>/dev/null; sha256sum /tmp/g", "([0-9a-f]{64})  /tmp/g");
