@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
- * An epoll instance watching file descriptors for input, each tagged with a caller's token.
+ * An epoll instance watching file descriptors for readiness, each tagged with a caller's token.
  * {@link #await(long[])} is for one thread (the event loop) and reuses its buffers, so waiting
  * does not allocate.
  */
@@ -33,11 +33,20 @@ public final class Epoll extends FileDescriptor {
         }
     }
 
-    /** Watches {@code fd} for input; {@link #await} reports it as {@code token}. */
+    /** Watches {@code fd} for input (level-triggered); {@link #await} reports it as {@code token}. */
     public void watch(int fd, long token) {
+        watch(fd, Libc.EPOLLIN, token);
+    }
+
+    /**
+     * Watches {@code fd} for {@code events} ({@code Libc.EPOLLIN}, {@code (int) Libc.EPOLLET}, ...);
+     * {@link #await} reports it as {@code token}. With EPOLLET it is reported once per change
+     * to ready, so its handler must consume until EAGAIN or remember that it did not.
+     */
+    public void watch(int fd, int events, long token) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment event = epoll_event.allocate(a);
-            epoll_event.events(event, Libc.EPOLLIN);
+            epoll_event.events(event, events);
             epoll_event.data(event, token);
             MemorySegment state = Libc.allocateCaptureState(a);
             Syscall.check("epoll_ctl(EPOLL_CTL_ADD)", Libc.epoll_ctl(state, fd(), Libc.EPOLL_CTL_ADD, fd, event), state);

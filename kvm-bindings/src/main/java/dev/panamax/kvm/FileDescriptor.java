@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An owned file descriptor with ioctl helpers that name the request in their exceptions.
- * Not for hot paths: each call allocates its errno capture state in a confined arena.
+ * Not for hot paths: each call allocates its errno capture state in a confined arena. Public so
+ * that a VMM can watch any handle's descriptor (an {@link Epoll}); only this package makes them.
  */
-class FileDescriptor implements AutoCloseable {
+public class FileDescriptor implements AutoCloseable {
     private final int fd;
     private final AtomicBoolean closed = new AtomicBoolean();
 

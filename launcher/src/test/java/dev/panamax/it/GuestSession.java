@@ -62,6 +62,14 @@ final class GuestSession implements AutoCloseable {
         return start(config);
     }
 
+    /** Boots bzImage + the test initramfs with these network interfaces (no drives, no rng). */
+    static GuestSession bootWithNetwork(int cpus, long memMib, List<VmConfig.NetworkInterface> nets) throws Exception {
+        VmConfig config = new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"),
+                Optional.of(TestHost.guestArtifact("initramfs.cpio.gz")), QUIET, BootProtocol.LINUX_64),
+                new VmConfig.Machine(cpus, memMib), List.of(), Optional.empty(), nets, Optional.empty());
+        return start(config);
+    }
+
     /** Boots bzImage without an initramfs: the kernel mounts {@code rootImage} as its root and runs its init. */
     static GuestSession bootFromRootDrive(Path rootImage) throws Exception {
         VmConfig config = new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"), Optional.empty(),

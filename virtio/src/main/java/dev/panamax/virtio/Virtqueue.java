@@ -27,7 +27,8 @@ import java.util.List;
  * (aligned, so single-copy atomic: the rings' alignment, checked at activation, guarantees it);
  * the store-load order takes a {@link VarHandle#fullFence()}, which acquire/release cannot give.
  *
- * <p>Devices call {@link #pop()} and {@link #addUsed(int, int)} on the transport's processing
+ * <p>Devices call {@link #pop()} and {@link #addUsed(int, int)} (or {@link #stageUsed} and
+ * {@link #publishUsed}) on the transport's processing
  * thread; everything else is the transport's, under its locks. Not thread-safe on its own.
  */
 public final class Virtqueue {
@@ -70,7 +71,10 @@ public final class Virtqueue {
 
     // Device-side progress; free-running u16 counters, as the ring indexes are.
     private int nextAvail;
+    /** The next used element to write; used.idx once published. */
     private int nextUsed;
+    /** used.idx as last written; behind nextUsed while elements are staged. */
+    private int publishedUsed;
     private int signalledUsed;
 
     Virtqueue(GuestMemory memory, int index, int maxSize) {
@@ -136,20 +140,48 @@ public final class Virtqueue {
 
     /**
      * Returns the chain with head {@code headIndex} to the driver, saying that the device wrote
-     * {@code writtenLength} bytes (unsigned) into its writable buffers, and publishes it.
+     * {@code writtenLength} bytes (unsigned) into its writable buffers, and publishes it (with
+     * any element {@link #stageUsed staged} before it).
      */
     public void addUsed(int headIndex, int writtenLength) throws VirtqueueException {
+        stageUsed(headIndex, writtenLength);
+        publishUsed();
+    }
+
+    /**
+     * Writes a used element as {@link #addUsed} does but leaves used.idx alone: the driver sees
+     * it only with the next {@link #publishUsed()}, together with every element staged before.
+     * For an answer that spans several chains (virtio-net's mergeable receive buffers): a
+     * driver polling the ring from another CPU must never see part of it.
+     */
+    public void stageUsed(int headIndex, int writtenLength) throws VirtqueueException {
         requireActive();
         if (headIndex < 0 || headIndex >= size) {
             throw new VirtqueueException("queue " + index + ": used head " + headIndex + " is not below queue size " + size);
+        }
+        if (((nextUsed - publishedUsed) & U16_MASK) >= size) {
+            throw new VirtqueueException("queue " + index + ": more than " + size + " used elements staged");
         }
         try {
             long element = usedRing + RING_HEADER + (long) USED_ELEMENT_SIZE * (nextUsed & (size - 1));
             memory.writeU32(element, headIndex);
             memory.writeU32(element + 4, writtenLength);
             nextUsed = (nextUsed + 1) & U16_MASK;
-            // Release: the element is visible before the index that publishes it.
+        } catch (GuestMemoryException e) {
+            throw new VirtqueueException("queue " + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Publishes the staged used elements: one release store of used.idx after all of them. */
+    public void publishUsed() throws VirtqueueException {
+        requireActive();
+        if (publishedUsed == nextUsed) {
+            return;
+        }
+        try {
+            // Release: the elements are visible before the index that publishes them.
             memory.writeU16Release(usedRing + 2, (short) nextUsed);
+            publishedUsed = nextUsed;
         } catch (GuestMemoryException e) {
             throw new VirtqueueException("queue " + index + ": " + e.getMessage(), e);
         }
@@ -162,7 +194,7 @@ public final class Virtqueue {
      */
     boolean needsInterrupt() throws VirtqueueException {
         requireActive();
-        if (nextUsed == signalledUsed) {
+        if (publishedUsed == signalledUsed) {
             return false;
         }
         // used.idx was stored before; the driver's suppression state must be loaded after it
@@ -172,10 +204,10 @@ public final class Virtqueue {
             if (eventIdxEnabled) {
                 int usedEvent = memory.readU16Acquire(usedEventAddress()) & U16_MASK;
                 int old = signalledUsed;
-                signalledUsed = nextUsed;
-                return ((nextUsed - usedEvent - 1) & U16_MASK) < ((nextUsed - old) & U16_MASK);
+                signalledUsed = publishedUsed;
+                return ((publishedUsed - usedEvent - 1) & U16_MASK) < ((publishedUsed - old) & U16_MASK);
             }
-            signalledUsed = nextUsed;
+            signalledUsed = publishedUsed;
             return (memory.readU16Acquire(availRing) & AVAIL_F_NO_INTERRUPT) == 0;
         } catch (GuestMemoryException e) {
             throw new VirtqueueException("queue " + index + ": " + e.getMessage(), e);
@@ -242,6 +274,7 @@ public final class Virtqueue {
         eventIdxEnabled = eventIdx;
         nextAvail = 0;
         nextUsed = 0;
+        publishedUsed = 0;
         signalledUsed = 0;
         active = true;
     }
@@ -269,6 +302,7 @@ public final class Virtqueue {
         eventIdxEnabled = false;
         nextAvail = 0;
         nextUsed = 0;
+        publishedUsed = 0;
         signalledUsed = 0;
     }
 

@@ -1,7 +1,8 @@
 /**
  * virtio 1.x devices for the VMM: the split virtqueue ({@link dev.panamax.virtio.Virtqueue}), the
  * virtio-mmio version 2 transport ({@link dev.panamax.virtio.VirtioMmioDevice}) and the devices
- * behind it ({@link dev.panamax.virtio.BlockDevice}, {@link dev.panamax.virtio.RngDevice}).
+ * behind it ({@link dev.panamax.virtio.BlockDevice}, {@link dev.panamax.virtio.RngDevice},
+ * {@link dev.panamax.virtio.NetDevice} over a {@link dev.panamax.virtio.NetBackend} the VMM provides).
  *
  * <p>Modelled on rust-vmm's virtio-queue and virtio-device crates: a device pops descriptor
  * chains from its queues and adds used elements; the transport owns the registers, the driver

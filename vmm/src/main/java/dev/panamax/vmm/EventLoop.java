@@ -2,6 +2,8 @@ package dev.panamax.vmm;
 
 import dev.panamax.kvm.Epoll;
 import dev.panamax.kvm.EventFd;
+import dev.panamax.kvm.FileDescriptor;
+import dev.panamax.kvm.sys.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,13 +12,16 @@ import java.util.List;
 
 /**
  * The {@code event-loop} thread: waits on eventfds (a guest's queue notifications through
- * ioeventfd) and runs each one's handler on this one thread, so device queues are served
- * without vCPU exits to Java. Handlers are registered before {@link #start()}; a handler that
- * throws is logged and the loop goes on.
+ * ioeventfd) and on other descriptors' readiness (a TAP with frames for the guest), and runs
+ * each one's handler on this one thread, so device queues are served without vCPU exits to
+ * Java. Handlers are registered before {@link #start()}; a handler that throws is logged and
+ * the loop goes on.
  *
- * <p>{@link #pause()} holds the handlers back while the VM is paused (they touch guest memory):
- * signals that arrive meanwhile stay counted in their eventfds, and the handlers run once
- * {@link #resume()} lets the loop go on, so no notification is lost.
+ * <p>{@link #pause()} holds the handlers back while the VM is paused (they touch guest memory),
+ * and nothing that arrives meanwhile is lost: signals stay counted in their eventfds; an
+ * edge-triggered descriptor's readiness is either among the events the loop already took from
+ * epoll_wait (they are handled once {@link #resume()} lets the loop go on) or still queued in
+ * epoll, which reports it at the next wait, since an edge stays reported until it is fetched.
  */
 final class EventLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
@@ -24,7 +29,6 @@ final class EventLoop implements AutoCloseable {
 
     private final Epoll epoll = Epoll.create();
     private final EventFd stopSignal = EventFd.create();
-    private final List<EventFd> sources = new ArrayList<>();
     private final List<Runnable> handlers = new ArrayList<>();
     private final Object pauseLock = new Object();
     private Thread thread;
@@ -38,13 +42,29 @@ final class EventLoop implements AutoCloseable {
         epoll.watch(stopSignal.fd(), STOP_TOKEN);
     }
 
-    /** Runs {@code handler} on the loop thread each time {@code source} is signalled. */
+    /** Runs {@code handler} on the loop thread each time {@code source} is signalled (after draining it). */
     void add(EventFd source, Runnable handler) {
+        register(source, Libc.EPOLLIN, () -> {
+            source.drain();
+            handler.run();
+        });
+    }
+
+    /**
+     * Runs {@code handler} on the loop thread each time {@code source} becomes readable
+     * (edge-triggered, nothing drained): the handler must read until nothing is left, or know
+     * what else will run it again (a network device stops reading while the guest has no
+     * buffers, and the guest's kick resumes it).
+     */
+    void addReadable(FileDescriptor source, Runnable handler) {
+        register(source, Libc.EPOLLIN | (int) Libc.EPOLLET, handler);
+    }
+
+    private void register(FileDescriptor source, int events, Runnable handler) {
         if (thread != null) {
             throw new IllegalStateException("event loop already running");
         }
-        epoll.watch(source.fd(), sources.size());
-        sources.add(source);
+        epoll.watch(source.fd(), events, handlers.size());
         handlers.add(handler);
     }
 
@@ -74,7 +94,6 @@ final class EventLoop implements AutoCloseable {
                 continue;
             }
             try {
-                sources.get(token).drain();
                 handlers.get(token).run();
             } catch (RuntimeException e) {
                 LOG.warn("event handler {} failed", token, e);

@@ -3,9 +3,11 @@ package dev.panamax.vmm;
 import dev.panamax.device.Bus;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.kvm.EventFd;
+import dev.panamax.kvm.Tap;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.memory.GuestMemory;
 import dev.panamax.virtio.BlockDevice;
+import dev.panamax.virtio.NetDevice;
 import dev.panamax.virtio.RngDevice;
 import dev.panamax.virtio.VirtioDevice;
 import dev.panamax.virtio.VirtioMmioDevice;
@@ -15,11 +17,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The configured virtio-mmio devices: drives (the root device first, so it is /dev/vda) and
- * the entropy device, each in its own 4 KiB window from {@link MemoryMap#VIRTIO_MMIO_BASE} with
+ * The configured virtio-mmio devices: drives (the root device first, so it is /dev/vda), the
+ * network interfaces (each on its TAP) and the entropy device, each in its own 4 KiB window from {@link MemoryMap#VIRTIO_MMIO_BASE} with
  * its own interrupt line from 5 up. Linux finds them through {@code virtio_mmio.device=}
  * entries on the command line, since a microVM has no bus to enumerate.
  */
@@ -28,7 +31,8 @@ final class VirtioDevices {
     /** The IOAPIC has 24 pins. */
     static final int LAST_IRQ = 23;
 
-    private record Slot(VirtioDevice device, long base, int irq) {}
+    /** @param tap a network device's TAP, whose readiness runs its receive queue */
+    private record Slot(VirtioDevice device, long base, int irq, Optional<Tap> tap) {}
 
     private final List<Slot> slots = new ArrayList<>();
     private final String rootArgs;
@@ -37,7 +41,7 @@ final class VirtioDevices {
         this.rootArgs = rootArgs;
     }
 
-    /** Opens every configured device's backing; failures name the drive and file. */
+    /** Opens every configured device's backing; failures name the drive and file, or the interface and TAP. */
     static VirtioDevices open(VmConfig config, Deque<AutoCloseable> resources) {
         List<VmConfig.Drive> drives = config.drives().stream()
                 .sorted(Comparator.comparing(d -> !d.isRootDevice())).toList();
@@ -52,19 +56,30 @@ final class VirtioDevices {
                 throw new DeviceException("drive " + d.driveId() + ": " + e.getMessage(), e);
             }
             resources.push(block);
-            devices.add(block);
+            devices.add(block, Optional.empty());
         }
-        config.entropy().ifPresent(e -> devices.add(new RngDevice()));
+        for (VmConfig.NetworkInterface n : config.networkInterfaces()) {
+            Tap tap;
+            try {
+                tap = Tap.open(n.hostDevName());
+            } catch (RuntimeException e) {
+                throw new DeviceException("network interface " + n.ifaceId() + ": " + e.getMessage(), e);
+            }
+            resources.push(tap);
+            OptionalLong mac = n.guestMac().map(m -> OptionalLong.of(m.bits())).orElse(OptionalLong.empty());
+            devices.add(new NetDevice(n.ifaceId(), new TapBackend(tap), mac), Optional.of(tap));
+        }
+        config.entropy().ifPresent(e -> devices.add(new RngDevice(), Optional.empty()));
         return devices;
     }
 
-    private void add(VirtioDevice device) {
+    private void add(VirtioDevice device, Optional<Tap> tap) {
         int index = slots.size();
         int irq = FIRST_IRQ + index;
         if (irq > LAST_IRQ) {
             throw new DeviceException("too many devices: interrupt lines run out after " + index, null);
         }
-        slots.add(new Slot(device, MemoryMap.VIRTIO_MMIO_BASE + index * MemoryMap.VIRTIO_MMIO_SIZE, irq));
+        slots.add(new Slot(device, MemoryMap.VIRTIO_MMIO_BASE + index * MemoryMap.VIRTIO_MMIO_SIZE, irq, tap));
     }
 
     /** Each device's metrics group, for those that keep one. */
@@ -83,7 +98,9 @@ final class VirtioDevices {
 
     /**
      * Connects each device to the VM: its window on the MMIO bus, an irqfd for its interrupt,
-     * and per queue an ioeventfd whose signal the event loop turns into queue processing.
+     * and per queue an ioeventfd whose signal the event loop turns into queue processing. A
+     * network device's TAP is watched too: frames waiting run its receive queue, through the
+     * transport like a kick, so they are served under its device lock and never while paused.
      */
     void attach(VmFd vm, GuestMemory memory, Bus mmio, EventLoop loop, Deque<AutoCloseable> resources) {
         for (Slot s : slots) {
@@ -101,6 +118,9 @@ final class VirtioDevices {
                 int queue = q;
                 loop.add(notify, () -> device.processQueue(queue));
             }
+            // Edge-triggered: the device reads the TAP until it is empty, or until the guest has
+            // no buffer left, and then the guest's kick (not the TAP) brings it back.
+            s.tap().ifPresent(tap -> loop.addReadable(tap, () -> device.processQueue(NetDevice.RX_QUEUE)));
             mmio.register(s.base(), MemoryMap.VIRTIO_MMIO_SIZE, device);
         }
     }

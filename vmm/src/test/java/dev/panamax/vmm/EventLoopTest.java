@@ -91,4 +91,42 @@ class EventLoopTest {
             assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("event-loop"));
         }
     }
+
+    /**
+     * A readable descriptor is watched edge-triggered and not drained: its handler runs once per
+     * new readiness, not again and again while it stays readable; readiness that comes while
+     * paused is served after resume. An eventfd stands in for a TAP (it is never drained here).
+     */
+    @Test
+    void readableDescriptorsRunTheirHandlerOncePerEdgeAndNotWhilePaused() throws Exception {
+        try (EventFd tap = EventFd.create()) {
+            AtomicInteger runs = new AtomicInteger();
+            EventLoop loop = new EventLoop();
+            loop.addReadable(tap, runs::incrementAndGet);
+            loop.start();
+            tap.signal();
+            awaitRuns(runs, 1);
+            Thread.sleep(200);
+            assertThat(runs).as("still readable, but no new edge").hasValue(1);
+            tap.signal();
+            awaitRuns(runs, 2);
+
+            loop.pause();
+            tap.signal();
+            Thread.sleep(200);
+            assertThat(runs).as("nothing runs while paused").hasValue(2);
+            loop.resume();
+            awaitRuns(runs, 3);
+            assertThat(tap.drain()).as("the loop never drained it").isEqualTo(3);
+            loop.close();
+        }
+    }
+
+    private static void awaitRuns(AtomicInteger runs, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (runs.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(runs).hasValue(expected);
+    }
 }

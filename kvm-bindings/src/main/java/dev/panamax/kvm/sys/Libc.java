@@ -62,6 +62,11 @@ public final class Libc {
     public static final int EPOLLOUT = 0x004;
     public static final int EPOLLERR = 0x008;
     public static final int EPOLLHUP = 0x010;
+    /**
+     * Edge-triggered: report a descriptor once per change to ready, not while it stays ready.
+     * C's value is the unsigned 1u << 31, hence a long here; {@code (int) EPOLLET} is the bit.
+     */
+    public static final long EPOLLET = 1L << 31;
 
     private static final MethodHandle OPEN = capturing("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));

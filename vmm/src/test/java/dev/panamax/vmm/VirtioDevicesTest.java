@@ -1,0 +1,83 @@
+package dev.panamax.vmm;
+
+import dev.panamax.kvm.Tap;
+import dev.panamax.kvm.TapException;
+import dev.panamax.kvm.testing.HostTap;
+import dev.panamax.vmm.boot.BootProtocol;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Opening the configured devices' host ends: drives, network interfaces on their TAPs, rng. */
+class VirtioDevicesTest {
+    @TempDir
+    Path tmp;
+
+    private VmConfig config(List<VmConfig.Drive> drives, List<VmConfig.NetworkInterface> nets, boolean rng) {
+        return new VmConfig(new VmConfig.BootSource(tmp.resolve("no-kernel"), Optional.empty(), "", BootProtocol.LINUX_64),
+                new VmConfig.Machine(1, 128), drives, rng ? Optional.of(new VmConfig.Entropy()) : Optional.empty(),
+                nets, Optional.empty());
+    }
+
+    private static VmConfig.NetworkInterface net(String id, String tap) {
+        return new VmConfig.NetworkInterface(id, tap, Optional.of(MacAddress.parse("06:00:ac:10:00:02")));
+    }
+
+    @Test
+    void aMissingTapFailsTheStartWithOneLineNamingInterfaceAndTap() {
+        String tap = HostTap.uniqueName("pmxnone");
+        VmConfig config = config(List.of(), List.of(net("eth0", tap)), false);
+        assertThatThrownBy(() -> MicroVm.start(config, Console.outputOnly(new ByteArrayOutputStream())))
+                .isInstanceOf(DeviceException.class)
+                .hasMessage("network interface eth0: TAP " + tap + " does not exist");
+    }
+
+    @Test
+    void networkDevicesComeAfterTheDrivesAndBeforeRngEachOnItsTap() throws Exception {
+        assumeTrue(HostTap.canCreate(), "needs CAP_NET_ADMIN to make a TAP");
+        Path disk = Files.write(tmp.resolve("disk.img"), new byte[4096]);
+        try (HostTap a = HostTap.create(HostTap.uniqueName("pmxa"), "tap");
+             HostTap b = HostTap.create(HostTap.uniqueName("pmxb"), "tap")) {
+            Deque<AutoCloseable> resources = new ArrayDeque<>();
+            VirtioDevices devices = VirtioDevices.open(config(List.of(new VmConfig.Drive("d", disk, false, false)),
+                    List.of(net("eth0", a.name()), new VmConfig.NetworkInterface("eth1", b.name(), Optional.empty())), true),
+                    resources);
+            assertThat(devices.kernelArgs()).isEqualTo(" virtio_mmio.device=4K@0xd0000000:5"
+                    + " virtio_mmio.device=4K@0xd0001000:6 virtio_mmio.device=4K@0xd0002000:7"
+                    + " virtio_mmio.device=4K@0xd0003000:8");
+            assertThat(resources).hasAtLeastOneElementOfType(Tap.class);
+            assertThatThrownBy(() -> Tap.open(a.name())).isInstanceOf(TapException.class)
+                    .hasMessage("TAP " + a.name() + " is in use by another process");
+            while (!resources.isEmpty()) {
+                resources.pop().close();
+            }
+            Tap.open(a.name()).close(); // released with the VM's resources
+        }
+    }
+
+    @Test
+    void aTapInUseFailsTheOpenAndWhatWasOpenedIsLeftToTheCaller() throws Exception {
+        assumeTrue(HostTap.canCreate(), "needs CAP_NET_ADMIN to make a TAP");
+        Path disk = Files.write(tmp.resolve("disk.img"), new byte[4096]);
+        try (HostTap a = HostTap.create(HostTap.uniqueName("pmxuse"), "tap"); Tap holder = Tap.open(a.name())) {
+            Deque<AutoCloseable> resources = new ArrayDeque<>();
+            assertThatThrownBy(() -> VirtioDevices.open(config(List.of(new VmConfig.Drive("d", disk, false, false)),
+                    List.of(net("eth0", a.name())), false), resources))
+                    .isInstanceOf(DeviceException.class)
+                    .hasMessage("network interface eth0: TAP " + a.name() + " is in use by another process");
+            assertThat(resources).hasSize(1); // the drive, which MicroVm.start closes
+            resources.pop().close();
+        }
+    }
+}
