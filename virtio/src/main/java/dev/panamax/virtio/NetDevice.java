@@ -1,5 +1,7 @@
 package dev.panamax.virtio;
 
+import dev.panamax.device.Counter;
+import dev.panamax.device.MetricsGroup;
 import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
 import org.slf4j.Logger;
@@ -11,7 +13,10 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -85,6 +90,14 @@ public final class NetDevice implements VirtioDevice {
     private int rxChainCount;
     /** Set when this call of {@link #process} put anything in the used ring. */
     private boolean usedAny;
+    // Firecracker's net metrics; written under the transport's device lock
+    private final Counter rxBytes = new Counter();
+    private final Counter rxPackets = new Counter();
+    private final Counter rxFails = new Counter();
+    private final Counter txBytes = new Counter();
+    private final Counter txPackets = new Counter();
+    private final Counter txFails = new Counter();
+    private final Counter txMalformed = new Counter();
 
     /**
      * @param id      names the device in log lines (the interface's id)
@@ -201,6 +214,20 @@ public final class NetDevice implements VirtioDevice {
         }
     }
 
+    /** Firecracker's {@code net_<iface_id>} group (added up in {@code net}); frame bytes without the header. */
+    @Override
+    public Optional<MetricsGroup> metrics() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("rx_bytes_count", rxBytes.get());
+        counts.put("rx_packets_count", rxPackets.get());
+        counts.put("rx_fails", rxFails.get());
+        counts.put("tx_bytes_count", txBytes.get());
+        counts.put("tx_packets_count", txPackets.get());
+        counts.put("tx_fails", txFails.get());
+        counts.put("tx_malformed_frames", txMalformed.get());
+        return Optional.of(new MetricsGroup("net", "net_" + id, counts));
+    }
+
     /** Copies the chain's readable bytes into txFrame; -1 (and a log line) for a malformed chain. */
     private int gather(DescriptorChain chain) {
         int length = 0;
@@ -225,16 +252,22 @@ public final class NetDevice implements VirtioDevice {
     }
 
     private int malformed(DescriptorChain chain, String why) {
+        txMalformed.increment();
         LOG.debug("net {}: transmit chain {} dropped: {}", id, chain.headIndex(), why);
         return -1;
     }
 
     private void send(DescriptorChain chain, int length) {
         try {
-            if (!backend.writeFrame(txFrame, length)) {
+            if (backend.writeFrame(txFrame, length)) {
+                txPackets.increment();
+                txBytes.add(length - HEADER_SIZE);
+            } else {
+                txFails.increment();
                 LOG.debug("net {}: transmit chain {}: the backend dropped the frame", id, chain.headIndex());
             }
         } catch (RuntimeException e) {
+            txFails.increment();
             // The host refused this frame (e.g. a header the TAP finds malformed): the guest's mistake.
             LOG.debug("net {}: transmit chain {} refused: {}", id, chain.headIndex(), e.getMessage());
         }
@@ -272,6 +305,7 @@ public final class NetDevice implements VirtioDevice {
                 rxCopied = 0;
                 return true;
             }
+            rxFails.increment();
             LOG.debug("net {}: a received frame of {} bytes is shorter than its header; dropped", id, n);
         }
     }
@@ -326,11 +360,15 @@ public final class NetDevice implements VirtioDevice {
         }
         queue.publishUsed();
         usedAny = true;
+        rxPackets.increment();
+        rxBytes.add(rxLength - HEADER_SIZE);
         dropPending();
         return true;
     }
 
+    /** A frame the guest had no room for: its chains go back unused, the frame is dropped. */
     private void returnHeldUnused(Virtqueue queue) throws VirtqueueException {
+        rxFails.increment();
         for (int i = 0; i < rxChainCount; i++) {
             queue.stageUsed(rxChains[i].headIndex(), 0);
         }
