@@ -8,17 +8,19 @@ import dev.panamax.virtio.BlockDevice;
 import dev.panamax.virtio.RngDevice;
 import dev.panamax.virtio.VirtioDevice;
 import dev.panamax.virtio.VirtioMmioDevice;
+import dev.panamax.virtio.vsock.VsockDevice;
 import dev.panamax.vmm.boot.MemoryMap;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The configured virtio-mmio devices: drives (the root device first, so it is /dev/vda) and
- * the entropy device, each in its own 4 KiB window from {@link MemoryMap#VIRTIO_MMIO_BASE} with
+ * The configured virtio-mmio devices: drives (the root device first, so it is /dev/vda), vsock
+ * and the entropy device, each in its own 4 KiB window from {@link MemoryMap#VIRTIO_MMIO_BASE} with
  * its own interrupt line from 5 up. Linux finds them through {@code virtio_mmio.device=}
  * entries on the command line, since a microVM has no bus to enumerate.
  */
@@ -27,7 +29,11 @@ final class VirtioDevices {
     /** The IOAPIC has 24 pins. */
     static final int LAST_IRQ = 23;
 
-    private record Slot(VirtioDevice device, long base, int irq) {}
+    /**
+     * @param work signalled by a device with work of its own (vsock's host sockets): the event loop
+     *             then processes queue {@code workQueue}
+     */
+    private record Slot(VirtioDevice device, long base, int irq, Optional<EventFd> work, int workQueue) {}
 
     private final List<Slot> slots = new ArrayList<>();
     private final String rootArgs;
@@ -53,17 +59,33 @@ final class VirtioDevices {
             resources.push(block);
             devices.add(block);
         }
+        config.vsock().ifPresent(v -> {
+            EventFd work = EventFd.create();
+            resources.push(work);
+            VsockDevice vsock;
+            try {
+                vsock = VsockDevice.open(v.guestCid(), v.udsPath(), work::signal);
+            } catch (RuntimeException e) {
+                throw new DeviceException("vsock: " + e.getMessage(), e);
+            }
+            resources.push(vsock);
+            devices.add(vsock, Optional.of(work), VsockDevice.RX);
+        });
         config.entropy().ifPresent(e -> devices.add(new RngDevice()));
         return devices;
     }
 
     private void add(VirtioDevice device) {
+        add(device, Optional.empty(), 0);
+    }
+
+    private void add(VirtioDevice device, Optional<EventFd> work, int workQueue) {
         int index = slots.size();
         int irq = FIRST_IRQ + index;
         if (irq > LAST_IRQ) {
             throw new DeviceException("too many devices: interrupt lines run out after " + index, null);
         }
-        slots.add(new Slot(device, MemoryMap.VIRTIO_MMIO_BASE + index * MemoryMap.VIRTIO_MMIO_SIZE, irq));
+        slots.add(new Slot(device, MemoryMap.VIRTIO_MMIO_BASE + index * MemoryMap.VIRTIO_MMIO_SIZE, irq, work, workQueue));
     }
 
     /** The command-line words that announce the devices (and the root device, if any). */
@@ -95,6 +117,7 @@ final class VirtioDevices {
                 int queue = q;
                 loop.add(notify, () -> device.processQueue(queue));
             }
+            s.work().ifPresent(work -> loop.add(work, () -> device.processQueue(s.workQueue())));
             mmio.register(s.base(), MemoryMap.VIRTIO_MMIO_SIZE, device);
         }
     }

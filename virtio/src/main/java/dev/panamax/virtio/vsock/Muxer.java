@@ -61,6 +61,8 @@ final class Muxer implements AutoCloseable {
     static final int MAX_LINE = 32;
     /** RSTs waiting for RX buffers; past this a guest that gives none loses them. */
     private static final int MAX_RESETS = 1024;
+    /** Host connects waiting to be accepted (the kernel caps it at somaxconn). */
+    private static final int BACKLOG = 1024;
     private static final int INITIAL_TO_HOST = 16 * 1024;
     private static final Pattern CONNECT = Pattern.compile("CONNECT ([0-9]{1,10})\n");
 
@@ -119,7 +121,7 @@ final class Muxer implements AutoCloseable {
         try {
             selector = Selector.open();
             listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            listener.bind(UnixDomainSocketAddress.of(udsPath));
+            listener.bind(UnixDomainSocketAddress.of(udsPath), BACKLOG);
             listener.configureBlocking(false);
             listener.register(selector, SelectionKey.OP_ACCEPT);
             Muxer muxer = new Muxer(guestCid, udsPath, wake, selector, listener);
