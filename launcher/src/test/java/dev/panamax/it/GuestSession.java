@@ -62,6 +62,14 @@ final class GuestSession implements AutoCloseable {
         return start(config);
     }
 
+    /** Boots bzImage + the test initramfs (1 vCPU, 128 MiB) with a vsock device. */
+    static GuestSession bootWithVsock(VmConfig.Vsock vsock) throws Exception {
+        VmConfig config = new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"),
+                Optional.of(TestHost.guestArtifact("initramfs.cpio.gz")), QUIET, BootProtocol.LINUX_64),
+                new VmConfig.Machine(1, 128), List.of(), Optional.empty(), List.of(), Optional.of(vsock));
+        return start(config);
+    }
+
     /** Boots bzImage without an initramfs: the kernel mounts {@code rootImage} as its root and runs its init. */
     static GuestSession bootFromRootDrive(Path rootImage) throws Exception {
         VmConfig config = new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"), Optional.empty(),
