@@ -589,8 +589,9 @@ final class Muxer implements AutoCloseable {
             resetCount--;
             return writeHeader(chain, memory, (int) (key >>> 32), (int) key, 0, Header.OP_RST, 0, 0, 0);
         }
+        // Each queued stream gets one look: one that cannot use this chain goes to the back.
         Connection c;
-        while ((c = rxQueue.poll()) != null) {
+        for (int budget = rxQueue.size(); budget > 0 && (c = rxQueue.poll()) != null; budget--) {
             c.queued = false;
             if (c.state == Connection.State.CLOSED) {
                 continue;
@@ -601,7 +602,7 @@ final class Muxer implements AutoCloseable {
                 return n;
             }
         }
-        return 0;
+        return resetCount > 0 ? emit(chain, capacity, memory) : 0;
     }
 
     private int emitFor(Connection c, List<Descriptor> chain, long capacity, GuestMemory memory) {

@@ -205,8 +205,14 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
                 used = true;
                 continue;
             }
-            if (written == 0) {
+            if (written == 0 && capacity == Header.SIZE) {
+                // No room for data, and no control packet due: back to the guest, so that the
+                // next (larger) buffer is not held up behind it.
+                queue.addUsed(chain.headIndex(), 0);
+                used = true;
+            } else if (written == 0) {
                 spare = chain;
+                break;
             } else {
                 queue.addUsed(chain.headIndex(), written);
                 used = true;
