@@ -14,6 +14,7 @@ OUT=${1:-$REPO/build/guest}
 SRC_ROOT=$REPO/build/guest-src
 KCONFIG=$REPO/scripts/guest/kernel.config
 INIT=$REPO/scripts/guest/init
+VSOCK_TOOL=$REPO/scripts/guest/pmx-vsock.c
 SELF=$REPO/scripts/build-guest.sh
 # Objects a clean build of this config compiles (measured), for the progress line.
 DEFAULT_OBJECTS=950
@@ -29,14 +30,14 @@ log() { echo "build-guest: $*" >&2; }
 pkg_version() { dpkg-query -W -f='${Version}' "$1"; }
 
 ensure_pkgs "${PKGS[@]}"
-[[ -f $KCONFIG && -f $INIT ]] || die "missing $KCONFIG or $INIT"
+[[ -f $KCONFIG && -f $INIT && -f $VSOCK_TOOL ]] || die "missing $KCONFIG, $INIT or $VSOCK_TOOL"
 KSRC_VER=$(pkg_version linux-source-6.1)
 BB_VER=$(pkg_version busybox-static)
 KEY=$(
 	{
 		echo "linux-source-6.1 $KSRC_VER"
 		echo "busybox-static $BB_VER"
-		sha256sum "$KCONFIG" "$INIT" "$SELF" | cut -d' ' -f1
+		sha256sum "$KCONFIG" "$INIT" "$VSOCK_TOOL" "$SELF" | cut -d' ' -f1
 	} | sha256sum | cut -d' ' -f1
 )
 STAMP=$OUT/.stamp
@@ -117,6 +118,8 @@ while IFS= read -r applet; do
 	ln -s /bin/busybox "$TREE/$applet"
 done < <(/bin/busybox --list-full)
 install -m 0755 "$INIT" "$TREE/init"
+# The guest end of the vsock tests (busybox has no AF_VSOCK tool); static, as busybox is.
+gcc -static -O2 -Wall -o "$TREE/bin/pmx-vsock" "$VSOCK_TOOL" || die "cannot build pmx-vsock"
 ln -sf /init "$TREE/sbin/init"
 
 # Initramfs: gen_init_cpio (built with the kernel) makes /dev/console without mknod.

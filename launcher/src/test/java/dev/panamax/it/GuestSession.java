@@ -55,19 +55,26 @@ final class GuestSession implements AutoCloseable {
     /** Boots bzImage + the test initramfs with these devices and waits for init's marker. */
     static GuestSession boot(int cpus, long memMib, List<VmConfig.Drive> drives, boolean entropy)
             throws Exception {
-        VmConfig config = new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"),
-                Optional.of(TestHost.guestArtifact("initramfs.cpio.gz")), QUIET, BootProtocol.LINUX_64),
-                new VmConfig.Machine(cpus, memMib), drives,
-                entropy ? Optional.of(new VmConfig.Entropy()) : Optional.empty());
-        return start(config);
+        return start(testGuest(cpus, memMib, drives, entropy ? Optional.of(new VmConfig.Entropy()) : Optional.empty(),
+                List.of(), Optional.empty()));
     }
 
     /** Boots bzImage + the test initramfs with these network interfaces (no drives, no rng). */
     static GuestSession bootWithNetwork(int cpus, long memMib, List<VmConfig.NetworkInterface> nets) throws Exception {
-        VmConfig config = new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"),
+        return start(testGuest(cpus, memMib, List.of(), Optional.empty(), nets, Optional.empty()));
+    }
+
+    /** Boots bzImage + the test initramfs (1 vCPU, 128 MiB) with a vsock device. */
+    static GuestSession bootWithVsock(VmConfig.Vsock vsock) throws Exception {
+        return start(testGuest(1, 128, List.of(), Optional.empty(), List.of(), Optional.of(vsock)));
+    }
+
+    /** bzImage + the test initramfs, on the quiet command line, with these devices. */
+    private static VmConfig testGuest(int cpus, long memMib, List<VmConfig.Drive> drives,
+            Optional<VmConfig.Entropy> entropy, List<VmConfig.NetworkInterface> nets, Optional<VmConfig.Vsock> vsock) {
+        return new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"),
                 Optional.of(TestHost.guestArtifact("initramfs.cpio.gz")), QUIET, BootProtocol.LINUX_64),
-                new VmConfig.Machine(cpus, memMib), List.of(), Optional.empty(), nets, Optional.empty());
-        return start(config);
+                new VmConfig.Machine(cpus, memMib), drives, entropy, nets, vsock);
     }
 
     /** Boots bzImage without an initramfs: the kernel mounts {@code rootImage} as its root and runs its init. */

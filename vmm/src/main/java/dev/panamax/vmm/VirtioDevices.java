@@ -11,6 +11,7 @@ import dev.panamax.virtio.NetDevice;
 import dev.panamax.virtio.RngDevice;
 import dev.panamax.virtio.VirtioDevice;
 import dev.panamax.virtio.VirtioMmioDevice;
+import dev.panamax.virtio.vsock.VsockDevice;
 import dev.panamax.vmm.boot.MemoryMap;
 
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import java.util.OptionalLong;
 
 /**
  * The configured virtio-mmio devices: drives (the root device first, so it is /dev/vda), the
- * network interfaces (each on its TAP) and the entropy device, each in its own 4 KiB window from {@link MemoryMap#VIRTIO_MMIO_BASE} with
+ * network interfaces (each on its TAP), vsock and the entropy device, each in its own 4 KiB
+ * window from {@link MemoryMap#VIRTIO_MMIO_BASE} with
  * its own interrupt line from 5 up. Linux finds them through {@code virtio_mmio.device=}
  * entries on the command line, since a microVM has no bus to enumerate.
  */
@@ -31,8 +33,18 @@ final class VirtioDevices {
     /** The IOAPIC has 24 pins. */
     static final int LAST_IRQ = 23;
 
-    /** @param tap a network device's TAP, whose readiness runs its receive queue */
-    private record Slot(VirtioDevice device, long base, int irq, Optional<Tap> tap) {}
+    /** What, besides the guest's kicks, makes the event loop run one of a device's queues. */
+    private sealed interface Wakeup {
+        int queue();
+
+        /** The device's TAP became readable (edge-triggered). */
+        record Readable(Tap tap, int queue) implements Wakeup {}
+
+        /** The device signalled work of its own (vsock's host sockets). */
+        record Signal(EventFd fd, int queue) implements Wakeup {}
+    }
+
+    private record Slot(VirtioDevice device, long base, int irq, Optional<Wakeup> wakeup) {}
 
     private final List<Slot> slots = new ArrayList<>();
     private final String rootArgs;
@@ -67,19 +79,32 @@ final class VirtioDevices {
             }
             resources.push(tap);
             OptionalLong mac = n.guestMac().map(m -> OptionalLong.of(m.bits())).orElse(OptionalLong.empty());
-            devices.add(new NetDevice(n.ifaceId(), new TapBackend(tap), mac), Optional.of(tap));
+            devices.add(new NetDevice(n.ifaceId(), new TapBackend(tap), mac),
+                    Optional.of(new Wakeup.Readable(tap, NetDevice.RX_QUEUE)));
         }
+        config.vsock().ifPresent(v -> {
+            EventFd work = EventFd.create();
+            resources.push(work);
+            VsockDevice vsock;
+            try {
+                vsock = VsockDevice.open(v.guestCid(), v.udsPath(), work::signal);
+            } catch (RuntimeException e) {
+                throw new DeviceException("vsock: " + e.getMessage(), e);
+            }
+            resources.push(vsock);
+            devices.add(vsock, Optional.of(new Wakeup.Signal(work, VsockDevice.RX)));
+        });
         config.entropy().ifPresent(e -> devices.add(new RngDevice(), Optional.empty()));
         return devices;
     }
 
-    private void add(VirtioDevice device, Optional<Tap> tap) {
+    private void add(VirtioDevice device, Optional<Wakeup> wakeup) {
         int index = slots.size();
         int irq = FIRST_IRQ + index;
         if (irq > LAST_IRQ) {
             throw new DeviceException("too many devices: interrupt lines run out after " + index, null);
         }
-        slots.add(new Slot(device, MemoryMap.VIRTIO_MMIO_BASE + index * MemoryMap.VIRTIO_MMIO_SIZE, irq, tap));
+        slots.add(new Slot(device, MemoryMap.VIRTIO_MMIO_BASE + index * MemoryMap.VIRTIO_MMIO_SIZE, irq, wakeup));
     }
 
     /** Each device's metrics group, for those that keep one. */
@@ -118,9 +143,15 @@ final class VirtioDevices {
                 int queue = q;
                 loop.add(notify, () -> device.processQueue(queue));
             }
-            // Edge-triggered: the device reads the TAP until it is empty, or until the guest has
-            // no buffer left, and then the guest's kick (not the TAP) brings it back.
-            s.tap().ifPresent(tap -> loop.addReadable(tap, () -> device.processQueue(NetDevice.RX_QUEUE)));
+            // A TAP is watched edge-triggered: the device reads it until it is empty, or until the
+            // guest has no buffer left, and then the guest's kick (not the TAP) brings it back.
+            s.wakeup().ifPresent(w -> {
+                Runnable run = () -> device.processQueue(w.queue());
+                switch (w) {
+                    case Wakeup.Readable r -> loop.addReadable(r.tap(), run);
+                    case Wakeup.Signal signal -> loop.add(signal.fd(), run);
+                }
+            });
             mmio.register(s.base(), MemoryMap.VIRTIO_MMIO_SIZE, device);
         }
     }
