@@ -77,8 +77,9 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
         void flush(FileChannel file) throws IOException;
     }
 
-    private final Path path;
-    private final FileChannel file;
+    /** The image file being served; replaced by {@link #replaceImage} under the device lock. */
+    private volatile Path path;
+    private volatile FileChannel file;
     private final Flusher flusher;
     // Firecracker's block metrics; written under the transport's device lock (one writer at a time)
     private final Counter readBytes = new Counter();
@@ -89,7 +90,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     private final Counter flushCount = new Counter();
     private final String driveId;
     private final boolean readOnly;
-    private final long capacitySectors;
+    private volatile long capacitySectors;
     private final byte[] serial;
     private final byte[] config;
 
@@ -123,28 +124,37 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
 
     /** {@link #open(Path, boolean, String)} with the guest's flushes going to {@code flusher}. */
     static BlockDevice open(Path path, boolean readOnly, String driveId, Flusher flusher) {
+        FileChannel channel = openImage(path, readOnly);
+        return new BlockDevice(path, channel, flusher, readOnly, sizeInSectors(path, channel), driveId);
+    }
+
+    /** Opens an image file for the mode asked; the message of a failure is one line naming it. */
+    private static FileChannel openImage(Path path, boolean readOnly) {
         if (!Files.exists(path)) {
             throw new IllegalArgumentException("disk image " + path + ": no such file");
         }
         if (!Files.isRegularFile(path)) {
             throw new IllegalArgumentException("disk image " + path + ": not a regular file");
         }
-        FileChannel channel;
         try {
-            channel = readOnly
+            return readOnly
                     ? FileChannel.open(path, StandardOpenOption.READ)
                     : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException(oneLine("disk image " + path + ": cannot open " + (readOnly ? "for reading" : "for reading and writing")
                     + ": " + e), e);
         }
+    }
+
+    /** The image's size in sectors; an image that is not whole sectors is closed and refused. */
+    private static long sizeInSectors(Path path, FileChannel channel) {
         try {
             long size = channel.size();
             if (size % SECTOR_SIZE != 0) {
                 throw new IllegalArgumentException("disk image " + path + ": size " + size + " bytes is not a multiple of "
                         + SECTOR_SIZE);
             }
-            return new BlockDevice(path, channel, flusher, readOnly, size / SECTOR_SIZE, driveId);
+            return size / SECTOR_SIZE;
         } catch (IOException e) {
             closeQuietly(channel);
             throw new UncheckedIOException(oneLine("disk image " + path + ": " + e), e);
@@ -152,6 +162,24 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
             closeQuietly(channel);
             throw e;
         }
+    }
+
+    /**
+     * Serves {@code newPath} from now on, in the same mode (Firecracker's {@code PATCH /drives}):
+     * the new image is opened and checked first, so a bad one leaves the old in place; then the
+     * capacity in the configuration space follows it and the old file is closed. Call it through
+     * {@link VirtioMmioDevice#changeConfig}, which holds the device lock (no request is running)
+     * and tells the driver the configuration changed.
+     */
+    public void replaceImage(Path newPath) {
+        FileChannel channel = openImage(newPath, readOnly);
+        long sectors = sizeInSectors(newPath, channel);
+        FileChannel old = file;
+        file = channel;
+        path = newPath;
+        capacitySectors = sectors;
+        ByteBuffer.wrap(config).order(ByteOrder.LITTLE_ENDIAN).putLong(CONFIG_CAPACITY, sectors);
+        closeQuietly(old);
     }
 
     private static String oneLine(String message) {
@@ -169,6 +197,11 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     /** The image's size in 512-byte sectors. */
     public long capacitySectors() {
         return capacitySectors;
+    }
+
+    /** The drive id, which GET_ID reports as the serial. */
+    public String driveId() {
+        return driveId;
     }
 
     public boolean isReadOnly() {

@@ -65,6 +65,8 @@ public final class VirtioMmioDevice implements BusDevice {
     /** The device and its running queues; see the class comment. */
     private final ReentrantLock deviceLock = new ReentrantLock();
     private final AtomicInteger interruptStatus = new AtomicInteger();
+    /** ConfigGeneration: bumped by each {@link #changeConfig}, so the driver rereads a torn config. */
+    private final AtomicInteger configGeneration = new AtomicInteger();
     /** Written under deviceLock, read without it. */
     private volatile int status;
 
@@ -180,6 +182,28 @@ public final class VirtioMmioDevice implements BusDevice {
         }
     }
 
+    /**
+     * Changes the device's configuration from the VMM's side (a drive's new image and size):
+     * runs {@code change} under the device lock, so no request is being served meanwhile, then
+     * bumps ConfigGeneration and, once the driver is running, raises a configuration-change
+     * interrupt so that it rereads the configuration space. {@code change} may throw; then nothing
+     * changed and nothing is raised.
+     */
+    public void changeConfig(Runnable change) {
+        boolean raise;
+        deviceLock.lock();
+        try {
+            change.run();
+            configGeneration.incrementAndGet();
+            raise = activated && setInterruptStatus(MmioRegister.INT_CONFIG);
+        } finally {
+            deviceLock.unlock();
+        }
+        if (raise) {
+            raiseInterrupt();
+        }
+    }
+
     // ---- registers ----
 
     private static boolean isRegisterOffset(long offset) {
@@ -194,8 +218,7 @@ public final class VirtioMmioDevice implements BusDevice {
             case MmioRegister.VENDOR_ID -> MmioRegister.VENDOR;
             case MmioRegister.INTERRUPT_STATUS -> interruptStatus.get();
             case MmioRegister.STATUS -> status;
-            // Nothing in the configuration space changes behind the driver's back (yet).
-            case MmioRegister.CONFIG_GENERATION -> 0;
+            case MmioRegister.CONFIG_GENERATION -> configGeneration.get();
             case MmioRegister.DEVICE_FEATURES, MmioRegister.QUEUE_NUM_MAX, MmioRegister.QUEUE_READY -> {
                 registerLock.lock();
                 try {

@@ -90,6 +90,39 @@ class BlockDeviceTest {
     }
 
     @Test
+    void aNewImageIsServedWithItsSizeAfterAConfigurationChangeInterrupt() throws IOException {
+        BlockClient c = start(false, 0);
+        int generation = driver.reg(MmioRegister.CONFIG_GENERATION);
+        byte[] bigger = new byte[2 * SECTORS * 512];
+        new Random(9).nextBytes(bigger);
+        Path other = Files.write(dir.resolve("bigger.img"), bigger);
+
+        driver.device.changeConfig(() -> disk.replaceImage(other));
+
+        assertThat(driver.device.read(MmioRegister.CONFIG, 4)).isEqualTo(2 * SECTORS);
+        assertThat(driver.reg(MmioRegister.CONFIG_GENERATION)).isEqualTo(generation + 1);
+        assertThat(driver.interrupts).hasValue(1);
+        assertThat(driver.acknowledgeInterrupt()).isEqualTo(MmioRegister.INT_CONFIG);
+        assertThat(c.read(SECTORS + 5, 512).data()).isEqualTo(sectors(bigger, SECTORS + 5, 1));
+        assertThat(Files.readAllBytes(image)).as("the old image is left as it was").isEqualTo(original);
+    }
+
+    @Test
+    void aBadNewImageChangesNothing() throws IOException {
+        BlockClient c = start(false, 0);
+        int generation = driver.reg(MmioRegister.CONFIG_GENERATION);
+        Path odd = Files.write(dir.resolve("odd.img"), new byte[1000]);
+        assertThatThrownBy(() -> driver.device.changeConfig(() -> disk.replaceImage(odd)))
+                .hasMessage("disk image " + odd + ": size 1000 bytes is not a multiple of 512");
+        assertThatThrownBy(() -> driver.device.changeConfig(() -> disk.replaceImage(dir.resolve("none.img"))))
+                .hasMessageEndingWith("none.img: no such file");
+        assertThat(driver.reg(MmioRegister.CONFIG_GENERATION)).isEqualTo(generation);
+        assertThat(driver.interrupts).hasValue(0);
+        assertThat(driver.device.read(MmioRegister.CONFIG, 4)).isEqualTo(SECTORS);
+        assertThat(c.read(3, 512).data()).isEqualTo(sectors(original, 3, 1));
+    }
+
+    @Test
     void readsAKnownSector() {
         BlockClient c = start(false, 0);
         BlockClient.Result r = c.read(3, 512);

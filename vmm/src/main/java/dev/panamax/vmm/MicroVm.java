@@ -344,6 +344,19 @@ public final class MicroVm implements AutoCloseable {
     }
 
     /**
+     * Serves drive {@code driveId} from {@code image} from now on (Firecracker's
+     * {@code PATCH /drives}): same mode, new contents and size, which the guest learns from a
+     * configuration-change interrupt (Linux resizes the disk). A bad image changes nothing.
+     *
+     * @throws DeviceException naming the drive and the problem
+     * @throws IllegalStateException when the VM has stopped
+     */
+    public void replaceDriveImage(String driveId, Path image) {
+        requireNotStopped("change drive " + driveId);
+        virtio.replaceDriveImage(driveId, image);
+    }
+
+    /**
      * The VM's counters in Firecracker's metrics groups, cumulative since start: one {@code vcpu}
      * group per vCPU, {@code uart}, and each device's ({@code block_<drive_id>}, {@code entropy},
      * ...). Counting costs the exit path a plain increment; reading is for a metrics flush.

@@ -14,10 +14,13 @@ import dev.panamax.virtio.VirtioMmioDevice;
 import dev.panamax.virtio.vsock.VsockDevice;
 import dev.panamax.vmm.boot.MemoryMap;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -47,6 +50,8 @@ final class VirtioDevices {
     private record Slot(VirtioDevice device, long base, int irq, Optional<Wakeup> wakeup) {}
 
     private final List<Slot> slots = new ArrayList<>();
+    /** Each drive's transport, by drive id, once attached. */
+    private final Map<String, VirtioMmioDevice> driveTransports = new HashMap<>();
     private final String rootArgs;
 
     private VirtioDevices(String rootArgs) {
@@ -107,6 +112,26 @@ final class VirtioDevices {
         slots.add(new Slot(device, MemoryMap.VIRTIO_MMIO_BASE + index * MemoryMap.VIRTIO_MMIO_SIZE, irq, wakeup));
     }
 
+    /**
+     * Points drive {@code driveId} at another image of the same mode; the guest learns the new
+     * size from a configuration-change interrupt. A bad image changes nothing.
+     *
+     * @throws DeviceException naming the drive, for an unknown drive or an image that cannot serve
+     */
+    void replaceDriveImage(String driveId, Path image) {
+        VirtioMmioDevice transport = driveTransports.get(driveId);
+        BlockDevice block = slots.stream().map(Slot::device).filter(BlockDevice.class::isInstance)
+                .map(BlockDevice.class::cast).filter(b -> b.driveId().equals(driveId)).findFirst().orElse(null);
+        if (transport == null || block == null) {
+            throw new DeviceException("drive " + driveId + ": no such drive", null);
+        }
+        try {
+            transport.changeConfig(() -> block.replaceImage(image));
+        } catch (RuntimeException e) {
+            throw new DeviceException("drive " + driveId + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Each device's metrics group, for those that keep one. */
     List<MetricsGroup> metrics() {
         return slots.stream().flatMap(s -> s.device().metrics().stream()).toList();
@@ -153,6 +178,9 @@ final class VirtioDevices {
                 }
             });
             mmio.register(s.base(), MemoryMap.VIRTIO_MMIO_SIZE, device);
+            if (s.device() instanceof BlockDevice block) {
+                driveTransports.put(block.driveId(), device);
+            }
         }
     }
 }

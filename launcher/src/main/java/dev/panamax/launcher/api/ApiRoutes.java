@@ -84,7 +84,7 @@ final class ApiRoutes {
             case "PUT /machine-config" -> done(() -> vm.putMachineConfig(body));
             case "PATCH /machine-config" -> done(() -> vm.patchMachineConfig(body));
             case "PUT /drives/{id}" -> done(() -> vm.putDrive(checkedId(resourceId), body));
-            case "PATCH /drives/{id}" -> done(() -> vm.patchDrive(checkedId(resourceId)));
+            case "PATCH /drives/{id}" -> done(() -> vm.patchDrive(checkedId(resourceId), body));
             case "PUT /entropy" -> done(() -> vm.putEntropy(body));
             case "PUT /network-interfaces/{id}" -> done(() -> vm.putNetworkInterface(checkedId(resourceId), body));
             case "PATCH /network-interfaces/{id}" -> done(() -> vm.patchNetworkInterface(checkedId(resourceId)));

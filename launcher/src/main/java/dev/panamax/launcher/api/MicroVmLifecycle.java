@@ -4,6 +4,7 @@ import dev.panamax.device.MetricsGroup;
 import dev.panamax.vmm.VmState;
 import dev.panamax.vmm.MicroVm;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -52,6 +53,11 @@ public final class MicroVmLifecycle implements VmLifecycle {
         } catch (IllegalStateException e) {
             throw new VmActionException(key + ": " + e.getMessage());
         }
+    }
+
+    @Override
+    public void replaceDriveImage(String driveId, Path image) {
+        refusedAs("drives." + driveId, () -> vm.replaceDriveImage(driveId, image));
     }
 
     @Override

@@ -127,12 +127,15 @@ public final class VmController implements AutoCloseable {
     }
 
     /**
-     * {@code PATCH /drives/{id}}: Firecracker swaps a running VM's drive image or rate limiter;
-     * Panamax's virtio-blk cannot change its backing file yet.
+     * {@code PATCH /drives/{id}}: the running VM's drive serves a new image from now on; the
+     * guest sees its size after a configuration-change interrupt. A refused image changes
+     * nothing, in the VM or in {@code GET /vm/config}.
      */
-    synchronized void patchDrive(String id) {
-        afterStart("drives");
-        throw new VmActionException("drives." + id + ": changing a drive of a running microVM is not supported yet");
+    synchronized void patchDrive(String id, byte[] body) {
+        VmLifecycle running = afterStart("drives");
+        PreBootConfig.DriveChange change = config.withDriveImage(id, body);
+        running.replaceDriveImage(id, change.image());
+        config = change.config();
     }
 
     /** {@code PUT /actions}. */

@@ -3,6 +3,7 @@ package dev.panamax.launcher.api;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.vmm.VmState;
 
+import java.nio.file.Path;
 import java.util.List;
 /**
  * A started microVM as the API drives it ({@code PATCH /vm}, {@code SendCtrlAltDel},
@@ -23,6 +24,9 @@ public interface VmLifecycle {
 
     /** {@link VmState#RUNNING} or {@link VmState#PAUSED}. */
     VmState state();
+
+    /** Serves drive {@code driveId} from {@code image} from now on ({@link dev.panamax.vmm.MicroVm#replaceDriveImage}). */
+    void replaceDriveImage(String driveId, Path image);
 
     /** The VM's metrics groups, cumulative ({@link dev.panamax.vmm.MicroVm#metrics()}). */
     List<MetricsGroup> metrics();

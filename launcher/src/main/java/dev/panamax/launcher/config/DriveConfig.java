@@ -56,6 +56,12 @@ record DriveConfig(
         this(driveId, pathOnHost, isRootDevice, isReadOnly, null, null, null, null, null);
     }
 
+    /** This drive on another image, its other keys kept. */
+    DriveConfig withPathOnHost(String newPath) {
+        return new DriveConfig(driveId, newPath, isRootDevice, isReadOnly, partuuid, cacheType, ioEngine, rateLimiter,
+                socket);
+    }
+
     /**
      * Refuses what Panamax does not implement, then checks the image: a readable regular file,
      * writable unless read-only. {@code at} is this drive's key path, for messages: its place in

@@ -83,6 +83,38 @@ public final class PreBootConfig {
         return new PreBootConfig(model.withDrives(put(model.drives(), drive, DriveConfig::driveId)), workingDir);
     }
 
+    /** A running drive's new image, and the config that records it. */
+    public record DriveChange(PreBootConfig config, Path image) {}
+
+    /**
+     * {@code PATCH /drives/{id}} on a running VM: the drive's new image, checked as
+     * {@code PUT /drives} checks one (a readable file, writable unless the drive is read-only).
+     * The body's {@code drive_id} must be {@code id}, a drive the config has.
+     */
+    public DriveChange withDriveImage(String id, byte[] body) {
+        String at = KeyPath.key(DriveConfig.KEY, id);
+        DrivePatch patch = ConfigJson.read(body, at, at, DrivePatch.class);
+        if (patch.driveId() == null) {
+            throw ConfigException.at(KeyPath.key(at, DriveConfig.DRIVE_ID), "missing required key");
+        }
+        if (!patch.driveId().equals(id)) {
+            throw ConfigException.at(KeyPath.key(at, DriveConfig.DRIVE_ID), Show.quote(patch.driveId())
+                    + " does not match the id in the path, " + Show.quote(id));
+        }
+        if (patch.rateLimiter() != null) {
+            throw ConfigException.at(KeyPath.key(at, DriveConfig.RATE_LIMITER), "rate limiting is not supported");
+        }
+        DriveConfig drive = model.drives().stream().filter(d -> d.driveId().equals(id)).findFirst()
+                .orElseThrow(() -> ConfigException.at(at, "no such drive"));
+        if (patch.pathOnHost() == null) {
+            throw ConfigException.at(KeyPath.key(at, "path_on_host"), "missing required key (the new image)");
+        }
+        DriveConfig changed = drive.withPathOnHost(patch.pathOnHost());
+        Path image = changed.toDrive(at, workingDir).pathOnHost();
+        return new DriveChange(new PreBootConfig(model.withDrives(put(model.drives(), changed, DriveConfig::driveId)),
+                workingDir), image);
+    }
+
     /**
      * {@code PUT /network-interfaces/{id}}: adds the interface, or replaces the one with the same
      * id in its place. The body's {@code iface_id} must be {@code id}; the TAP must exist.

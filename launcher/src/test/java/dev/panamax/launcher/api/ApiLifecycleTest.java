@@ -132,10 +132,25 @@ class ApiLifecycleTest extends ApiServerFixture {
     }
 
     @Test
-    void patchingADriveOfARunningVmIsNotSupportedYet() throws Exception {
+    void patchingADriveOfARunningVmSwapsItsImage() throws Exception {
+        client.put("/drives/rootfs", drive("rootfs", rootfs, true));
         start();
-        assertFault(client.patch("/drives/rootfs", "{\"drive_id\": \"rootfs\", \"path_on_host\": \"/x\"}"),
-                "drives.rootfs: changing a drive of a running microVM is not supported yet");
+        Path bigger = Files.write(rootfs.resolveSibling("bigger.ext4"), new byte[4096]);
+        assertThat(client.patch("/drives/rootfs", "{\"drive_id\": \"rootfs\", \"path_on_host\": \"" + bigger + "\"}")
+                .status()).isEqualTo(204);
+        assertThat(vm.replacedImages).containsExactly("rootfs=" + bigger);
+        assertThat(client.get("/vm/config").body()).contains("\"path_on_host\":\"" + bigger + "\"");
+
+        assertFault(client.patch("/drives/rootfs", "{\"drive_id\": \"rootfs\", \"path_on_host\": \"/no/such.img\"}"),
+                "drives.rootfs.path_on_host: /no/such.img: no such file");
+        assertFault(client.patch("/drives/data", "{\"drive_id\": \"data\", \"path_on_host\": \"" + bigger + "\"}"),
+                "drives.data: no such drive");
+        assertFault(client.patch("/drives/rootfs", "{\"drive_id\": \"other\", \"path_on_host\": \"" + bigger + "\"}"),
+                "drives.rootfs.drive_id: \"other\" does not match the id in the path, \"rootfs\"");
+        assertFault(client.patch("/drives/rootfs", "{\"drive_id\": \"rootfs\", \"rate_limiter\": {}}"),
+                "drives.rootfs.rate_limiter: rate limiting is not supported");
+        assertThat(vm.replacedImages).hasSize(1);
+        assertThat(client.get("/vm/config").body()).contains("\"path_on_host\":\"" + bigger + "\"");
     }
 
     @Test

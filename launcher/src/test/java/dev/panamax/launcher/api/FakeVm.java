@@ -4,6 +4,7 @@ import dev.panamax.device.MetricsGroup;
 import dev.panamax.vmm.VmState;
 import dev.panamax.vmm.VmConfig;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +50,14 @@ final class FakeVm implements VmStarter, VmLifecycle {
         if (pauseRefusal != null) {
             throw pauseRefusal;
         }
+    }
+
+    /** Drive ids and the images the API swapped in, in order. */
+    final List<String> replacedImages = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void replaceDriveImage(String driveId, Path image) {
+        replacedImages.add(driveId + "=" + image);
     }
 
     @Override
