@@ -26,10 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Firecracker's getting-started sequence against the real API server, booting the real guest:
- * {@code PUT /boot-source}, {@code PUT /drives/rootfs} (the test rootfs image as the root device),
- * {@code PUT /machine-config}, {@code PUT /actions InstanceStart}, then the guest's init marker on
- * the console. ({@code PUT /logger}, the guide's first step, is refused by Panamax for now; the
- * network step needs virtio-net.)
+ * {@code PUT /boot-source}, {@code PUT /drives/rootfs} (the test rootfs image as the root device)
+ * and a data drive, {@code PUT /machine-config}, {@code PUT /metrics},
+ * {@code PUT /actions InstanceStart}, the guest's shell; then the running VM through the API:
+ * pause and resume, {@code PATCH /drives/data} with a bigger image (the guest sees its size),
+ * {@code FlushMetrics} (the guest's disk reads and exits counted), and {@code SendCtrlAltDel},
+ * which the guest answers by rebooting.
  */
 @BootsLinux
 class ApiIT {
@@ -37,7 +39,7 @@ class ApiIT {
     Path dir;
 
     @Test
-    void firecrackersGettingStartedSequenceBootsTheGuestToItsInit() throws Exception {
+    void firecrackersGettingStartedSequenceThenTheRunningVmThroughTheApi() throws Exception {
         Path rootfs = Files.copy(TestHost.guestArtifact("rootfs.ext4"), dir.resolve("rootfs.ext4"));
         Path kernel = TestHost.guestArtifact("bzImage");
         StopReason stopped = BootHang.retriedOnceInNestedHost(() -> bootThroughTheApi(kernel, rootfs));
@@ -61,21 +63,46 @@ class ApiIT {
             assertThat(put(http, socket, "/drives/rootfs", "{\"drive_id\": \"rootfs\", \"path_on_host\": \"%s\", "
                     .formatted(rootfs) + "\"is_root_device\": true, \"is_read_only\": false}").getStatus())
                     .isEqualTo(204);
+            Path data = Files.write(dir.resolve("data.img"), new byte[1 << 20]);
+            assertThat(put(http, socket, "/drives/data", "{\"drive_id\": \"data\", \"path_on_host\": \"%s\", "
+                    .formatted(data) + "\"is_root_device\": false}").getStatus()).isEqualTo(204);
             assertThat(put(http, socket, "/machine-config", "{\"vcpu_count\": 1, \"mem_size_mib\": 128}").getStatus())
+                    .isEqualTo(204);
+            Path metrics = dir.resolve("metrics.json");
+            assertThat(put(http, socket, "/metrics", "{\"metrics_path\": \"%s\"}".formatted(metrics)).getStatus())
                     .isEqualTo(204);
             ContentResponse start = put(http, socket, "/actions", "{\"action_type\": \"InstanceStart\"}");
             assertThat(start.getStatus()).as(start.getContentAsString()).isEqualTo(204);
             assertThat(send(http, socket, "GET", "/", null).getContentAsString()).contains("\"state\":\"Running\"");
             try (MicroVm vm = started.get()) {
+                int cursor;
                 try {
                     int marker = console.await(GuestSession.MARKER, 0, GuestSession.TIMEOUT).end();
-                    console.await(Pattern.quote(GuestSession.PROMPT), marker, GuestSession.TIMEOUT);
+                    cursor = console.await(Pattern.quote(GuestSession.PROMPT), marker, GuestSession.TIMEOUT).end();
                 } catch (AssertionError e) {
                     throw BootHang.of(vm, e.getMessage(), e);
                 }
-                console.type("reboot -f");
+                // pause and resume through the API; the guest's shell answers afterwards
+                assertThat(patch(http, socket, "/vm", "{\"state\": \"Paused\"}").getStatus()).isEqualTo(204);
+                assertThat(send(http, socket, "GET", "/", null).getContentAsString()).contains("\"state\":\"Paused\"");
+                assertThat(patch(http, socket, "/vm", "{\"state\": \"Resumed\"}").getStatus()).isEqualTo(204);
+                // a running drive gets a bigger image: the guest sees 3 MiB (6144 sectors) instead of 1 MiB
+                Path bigger = Files.write(dir.resolve("bigger.img"), new byte[3 << 20]);
+                assertThat(patch(http, socket, "/drives/data", "{\"drive_id\": \"data\", \"path_on_host\": \"%s\"}"
+                        .formatted(bigger)).getStatus()).isEqualTo(204);
+                console.type("cat /sys/block/vdb/size");
+                cursor = console.await("(?m)^6144\\r?$", cursor, GuestSession.TIMEOUT).end();
+                // metrics: the root drive was read, the vCPU exited to Panamax
+                assertThat(put(http, socket, "/actions", "{\"action_type\": \"FlushMetrics\"}").getStatus())
+                        .isEqualTo(204);
+                String line = Files.readAllLines(metrics).getLast();
+                assertThat(line).containsPattern("\"block_rootfs\":\\{\"read_bytes\":[1-9]")
+                        .containsPattern("\"vcpu\":\\{\"exit_io_in\":[1-9]");
+                // Ctrl+Alt+Del through the API: the guest's keyboard driver reboots it (reboot=k: i8042 reset)
+                assertThat(put(http, socket, "/actions", "{\"action_type\": \"SendCtrlAltDel\"}").getStatus())
+                        .isEqualTo(204);
                 return vm.awaitStop(GuestSession.TIMEOUT).orElseThrow(() -> new AssertionError(
-                        "the guest did not reboot; console:\n" + console.text()));
+                        "the guest did not reboot after Ctrl+Alt+Del; console:\n" + console.text()));
             }
         } finally {
             http.stop();
@@ -84,6 +111,10 @@ class ApiIT {
 
     private static ContentResponse put(HttpClient http, Path socket, String path, String json) throws Exception {
         return send(http, socket, "PUT", path, json);
+    }
+
+    private static ContentResponse patch(HttpClient http, Path socket, String path, String json) throws Exception {
+        return send(http, socket, "PATCH", path, json);
     }
 
     private static ContentResponse send(HttpClient http, Path socket, String method, String path, String json)
