@@ -8,6 +8,7 @@ import org.eclipse.jetty.io.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import dev.panamax.kvm.ImageLock;
 import dev.panamax.kvm.KvmHost;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +87,19 @@ class MainTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("vmlinux").hasLineCount(1);
         assertThat(Files.readAllLines(metrics)).singleElement().asString().startsWith("{\"utc_timestamp_ms\":");
+    }
+
+    @Test
+    void anImageAnotherVmWritesIsRefusedInOneLine() throws IOException {
+        Path kernel = file("vmlinux", new byte[64]);
+        Path image = file("rootfs.ext4", new byte[4096]);
+        try (ImageLock otherVm = ImageLock.acquire(image, true)) {
+            Result r = run("--kernel", kernel.toString(), "--drive", image.toString());
+            assertThat(r.status()).isEqualTo(2);
+            assertThat(r.err()).isEqualTo("panamax: drive drive0: disk image " + image + ": in use by another VM (a "
+                    + "writable drive needs the image to itself; read-only drives can share it)\n");
+        }
+        assertThat(image).hasBinaryContent(new byte[4096]);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.panamax.vmm;
 import dev.panamax.device.Bus;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.kvm.EventFd;
+import dev.panamax.kvm.ImageLock;
 import dev.panamax.kvm.Tap;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.memory.GuestMemory;
@@ -50,6 +51,8 @@ final class VirtioDevices {
     private record Slot(VirtioDevice device, long base, int irq, Optional<Wakeup> wakeup) {}
 
     private final List<Slot> slots = new ArrayList<>();
+    /** Each drive's lock on its image, by drive id; released when the VM closes. */
+    private final Map<String, ImageLock> imageLocks = new HashMap<>();
     /** Each drive's transport, by drive id, once attached. */
     private final Map<String, VirtioMmioDevice> driveTransports = new HashMap<>();
     private final String rootArgs;
@@ -65,9 +68,12 @@ final class VirtioDevices {
         String root = drives.stream().filter(VmConfig.Drive::isRootDevice).findFirst()
                 .map(d -> " root=/dev/vda " + (d.isReadOnly() ? "ro" : "rw")).orElse("");
         VirtioDevices devices = new VirtioDevices(root);
+        resources.push(devices::releaseImages);
         for (VmConfig.Drive d : drives) {
             BlockDevice block;
             try {
+                // locked before it is opened: a drive never serves an image another VM writes
+                devices.imageLocks.put(d.driveId(), ImageLock.acquire(d.pathOnHost(), !d.isReadOnly()));
                 block = BlockDevice.open(d.pathOnHost(), d.isReadOnly(), d.driveId());
             } catch (RuntimeException e) {
                 throw new DeviceException("drive " + d.driveId() + ": " + e.getMessage(), e);
@@ -125,10 +131,30 @@ final class VirtioDevices {
         if (transport == null || block == null) {
             throw new DeviceException("drive " + driveId + ": no such drive", null);
         }
+        ImageLock newLock;
+        try {
+            newLock = ImageLock.acquire(image, !block.isReadOnly());
+        } catch (RuntimeException e) {
+            throw new DeviceException("drive " + driveId + ": " + e.getMessage(), e);
+        }
         try {
             transport.changeConfig(() -> block.replaceImage(image));
         } catch (RuntimeException e) {
+            newLock.close();
             throw new DeviceException("drive " + driveId + ": " + e.getMessage(), e);
+        }
+        synchronized (imageLocks) {
+            ImageLock old = imageLocks.put(driveId, newLock);
+            if (old != null) {
+                old.close();
+            }
+        }
+    }
+
+    private void releaseImages() {
+        synchronized (imageLocks) {
+            imageLocks.values().forEach(ImageLock::close);
+            imageLocks.clear();
         }
     }
 

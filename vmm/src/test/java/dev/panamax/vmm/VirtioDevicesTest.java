@@ -76,8 +76,45 @@ class VirtioDevicesTest {
                     List.of(net("eth0", a.name())), false), resources))
                     .isInstanceOf(DeviceException.class)
                     .hasMessage("network interface eth0: TAP " + a.name() + " is in use by another process");
-            assertThat(resources).hasSize(1); // the drive, which MicroVm.start closes
-            resources.pop().close();
+            assertThat(resources).hasSize(2); // the drive and its image lock, which MicroVm.start closes
+            while (!resources.isEmpty()) {
+                resources.pop().close();
+            }
+            // closed, the drive's image is free again
+            VirtioDevices.open(config(List.of(new VmConfig.Drive("d", disk, false, false)), List.of(), false),
+                    resources);
+            while (!resources.isEmpty()) {
+                resources.pop().close();
+            }
+        }
+    }
+
+    @Test
+    void twoVmsCannotWriteOneImageButMayShareItReadOnly() throws Exception {
+        Path disk = Files.write(tmp.resolve("shared.img"), new byte[4096]);
+        Deque<AutoCloseable> first = new ArrayDeque<>();
+        Deque<AutoCloseable> second = new ArrayDeque<>();
+        try {
+            VirtioDevices.open(config(List.of(new VmConfig.Drive("root", disk, true, false)), List.of(), false), first);
+            assertThatThrownBy(() -> VirtioDevices.open(config(List.of(new VmConfig.Drive("data", disk, false, true)),
+                    List.of(), false), second))
+                    .isInstanceOf(DeviceException.class)
+                    .hasMessage("drive data: disk image " + disk + ": in use by another VM (a writable drive needs the "
+                            + "image to itself; read-only drives can share it)");
+            while (!first.isEmpty()) {
+                first.pop().close();
+            }
+            while (!second.isEmpty()) {
+                second.pop().close();
+            }
+            VirtioDevices.open(config(List.of(new VmConfig.Drive("a", disk, false, true)), List.of(), false), first);
+            VirtioDevices.open(config(List.of(new VmConfig.Drive("b", disk, false, true)), List.of(), false), second);
+        } finally {
+            for (Deque<AutoCloseable> r : List.of(first, second)) {
+                while (!r.isEmpty()) {
+                    r.pop().close();
+                }
+            }
         }
     }
 }

@@ -61,13 +61,14 @@ class AbiTest {
                 "kvm_run", "kvm_regs", "kvm_sregs", "kvm_segment", "kvm_dtable", "kvm_fpu", "kvm_msrs",
                 "kvm_msr_entry", "kvm_cpuid2", "kvm_cpuid_entry2", "kvm_userspace_memory_region", "kvm_irqfd",
                 "kvm_ioeventfd", "kvm_irq_level", "kvm_pit_config", "kvm_lapic_state", "kvm_mp_state",
-                "kvm_vcpu_events", "kvm_dirty_log", "kvm_clock_data", "epoll_event", "sigaction", "ifreq");
+                "kvm_vcpu_events", "kvm_dirty_log", "kvm_clock_data", "epoll_event", "sigaction", "ifreq", "flock");
     }
 
     @Test
     void layoutsConstantsAndErrnoMatchTheInstalledHeaders(@TempDir Path tmp) throws Exception {
         Map<String, Long> expected = new LinkedHashMap<>();
         StringBuilder c = new StringBuilder("""
+                #define _GNU_SOURCE
                 #include <stdio.h>
                 #include <signal.h>
                 #include <stddef.h>
