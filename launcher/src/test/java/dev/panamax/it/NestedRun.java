@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,6 +41,8 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
     private static final Pattern TEST_START = Pattern.compile("\\[progress] \\d+/\\d+ start ");
     private static final Pattern TEST_END = Pattern.compile("\\[progress] \\d+/\\d+ (SUCCESSFUL|FAILED|ABORTED) ");
     private static final int TAIL_LINES = 30;
+    /** Before the inner launcher's first line, silence may last this many times {@link NestedHostCommand#silence()}. */
+    private static final int STARTUP_SILENCE_FACTOR = 3;
 
     /** A test's result: JUnit's status name and the first line of its problem (empty when it passed). */
     record Outcome(String status, String problem) {
@@ -78,7 +81,8 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         // in it, so crashes are still possible: the phase goes on in a fresh host after one
         List<String> command = new ArrayList<>(List.of(host.script().toString(), java,
                 "-XX:UseAVX=0", "-XX:-UseSHA", "-XX:ErrorFile=" + reports.resolve("hs_err_pid%p.log"),
-                "-D" + ProgressLog.PROPERTY + "=" + progress, "-Dpanamax.log.level=warning", "-D" + ApicKeyPin.PROPERTY + "=true",
+                "-D" + ProgressLog.PROPERTY + "=" + progress, "-D" + ApicKeyPin.PROPERTY + "=true",
+                "-Dpanamax.log.level=warning", // as the launcher's own tests run (see its pom)
                 "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
                 "org.junit.platform.console.ConsoleLauncher", "execute"));
         command.addAll(select);
@@ -97,13 +101,17 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         Deque<String> tail = new ArrayDeque<>();
         AtomicLong lastOutput = new AtomicLong(System.nanoTime());
         AtomicLong testStarted = new AtomicLong(); // when the running test started; 0 between tests
+        AtomicBoolean launcherUp = new AtomicBoolean(); // the inner JUnit launcher printed its first line
         Thread reader = Thread.ofPlatform().name("nested-output-" + label).daemon()
-                .start(() -> copyOutput(p, host.logPrefix(), tail, lastOutput, testStarted));
+                .start(() -> copyOutput(p, host.logPrefix(), tail, lastOutput, testStarted, launcherUp));
         String killed = null;
         while (!p.waitFor(1, TimeUnit.SECONDS)) {
             Duration silent = Duration.ofNanos(System.nanoTime() - lastOutput.get());
             long started = testStarted.get();
-            if (silent.compareTo(host.silence()) > 0) {
+            // The JVM's start and test discovery run under TCG and print nothing: on a loaded host
+            // that has taken over 90 s, so the silence allowed before the launcher's first line is longer.
+            Duration allowed = launcherUp.get() ? host.silence() : host.silence().multipliedBy(STARTUP_SILENCE_FACTOR);
+            if (silent.compareTo(allowed) > 0) {
                 killed = "printed nothing for " + silent.toSeconds() + " s: ended as stuck";
             } else if (started != 0 && System.nanoTime() - started > host.testLimit().toNanos()) {
                 // a test thread inside KVM_RUN cannot be interrupted by JUnit's timeout
@@ -164,11 +172,14 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
     }
 
     private static void copyOutput(Process p, String prefix, Deque<String> tail, AtomicLong lastOutput,
-                                   AtomicLong testStarted) {
+                                   AtomicLong testStarted, AtomicBoolean launcherUp) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 long now = System.nanoTime();
                 lastOutput.set(now);
+                if (line.startsWith(ProgressLog.PREFIX)) {
+                    launcherUp.set(true);
+                }
                 if (TEST_START.matcher(line).lookingAt()) {
                     testStarted.set(now);
                 } else if (TEST_END.matcher(line).lookingAt()) {

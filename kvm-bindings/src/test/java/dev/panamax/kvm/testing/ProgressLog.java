@@ -25,6 +25,9 @@ import java.time.Duration;
  * {@code <SUCCESSFUL|FAILED|ABORTED|SKIPPED> <uniqueId> <seconds> <first line of the problem>}.
  */
 public final class ProgressLog implements TestExecutionListener {
+    /** What each of its stdout lines starts with. */
+    public static final String PREFIX = "[progress]";
+
     /** System property naming the file to append to. */
     public static final String PROPERTY = "panamax.test.progress";
     /** How often a running test is reported: well inside the runner's silence limit. */
@@ -58,7 +61,7 @@ public final class ProgressLog implements TestExecutionListener {
             }
         }
         append(lines.toString());
-        System.out.printf("[progress] %d tests planned%n", planned);
+        System.out.printf(PREFIX + " %d tests planned%n", planned);
         Thread.ofPlatform().name("progress-heartbeat").daemon().start(this::heartbeat);
     }
 
@@ -68,7 +71,7 @@ public final class ProgressLog implements TestExecutionListener {
                 Thread.sleep(HEARTBEAT);
                 String test = running;
                 if (test != null) {
-                    System.out.printf("[progress] %d/%d still running %s (%.0f s)%n", done + 1, planned, test,
+                    System.out.printf(PREFIX + " %d/%d still running %s (%.0f s)%n", done + 1, planned, test,
                             (System.nanoTime() - startedAt) / 1e9);
                 }
             }
@@ -82,7 +85,7 @@ public final class ProgressLog implements TestExecutionListener {
         if (file != null && test.isTest()) {
             startedAt = System.nanoTime();
             running = name(test);
-            System.out.printf("[progress] %d/%d start %s%n", done + 1, planned, running);
+            System.out.printf(PREFIX + " %d/%d start %s%n", done + 1, planned, running);
         }
     }
 
@@ -103,7 +106,7 @@ public final class ProgressLog implements TestExecutionListener {
         running = null;
         double seconds = (System.nanoTime() - startedAt) / 1e9;
         String problem = result.getThrowable().map(t -> t.getClass().getSimpleName() + ": " + t.getMessage()).orElse("");
-        System.out.printf("[progress] %d/%d %s %s (%.1f s)%n", done, planned, result.getStatus(), name(test), seconds);
+        System.out.printf(PREFIX + " %d/%d %s %s (%.1f s)%n", done, planned, result.getStatus(), name(test), seconds);
         append(result.getStatus() + "\t" + test.getUniqueId() + "\t" + String.format("%.1f", seconds) + "\t"
                 + oneLine(problem) + "\n");
     }
