@@ -152,10 +152,10 @@ public final class MicroVmExtension implements ParameterResolver, AfterEachCallb
     private static void publishConsole(ExtensionContext context, Guest guest) {
         Path dir = Path.of(System.getProperty(CONSOLES_DIR_PROPERTY, "target/panamax-consoles"))
                 .resolve(context.getRequiredTestClass().getName());
-        String name = context.getTestMethod().map(m -> {
-            String display = context.getDisplayName();
-            return display.equals(m.getName() + "()") ? m.getName() : m.getName() + "-" + display;
-        }).orElse("class");
+        // the method's name; an invocation of a parameterized or repeated test adds its own ("[1] ...")
+        boolean invocation = context.getParent().flatMap(ExtensionContext::getTestMethod).isPresent();
+        String name = context.getTestMethod().map(m -> invocation ? m.getName() + "-" + context.getDisplayName()
+                : m.getName()).orElse("class");
         Path file = dir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".log");
         try {
             Files.createDirectories(dir);
