@@ -29,7 +29,12 @@ public final class MicroVmExtension implements ParameterResolver, AfterEachCallb
     /** The report entry naming a test's console log file. */
     public static final String REPORT_KEY = "panamax.console";
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MicroVmExtension.class);
-    private static final String KEY = "guest";
+    /**
+     * Store keys, one per lifecycle: a store lookup also searches the parent contexts' stores, so
+     * with one key a test would find (and close) its class's shared guest as if it were its own.
+     */
+    private static final String METHOD_KEY = "method-guest";
+    private static final String CLASS_KEY = "class-guest";
     /** Keeps the Unix socket's path well under its 108-byte limit. */
     private static final int MAX_ID = 40;
 
@@ -56,9 +61,11 @@ public final class MicroVmExtension implements ParameterResolver, AfterEachCallb
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         MicroVmTest declared = declaration(context);
-        ExtensionContext owner = declared.lifecycle() == MicroVmTest.Lifecycle.PER_CLASS ? classContext(context) : context;
-        Held held = owner.getStore(NAMESPACE).getOrComputeIfAbsent(KEY,
-                k -> new Held(Guest.create(spec(declared), guestId(context))), Held.class);
+        // a @BeforeAll method's guest lives as long as the class, whatever the declaration says
+        boolean perClass = declared.lifecycle() == MicroVmTest.Lifecycle.PER_CLASS || context.getTestMethod().isEmpty();
+        ExtensionContext owner = perClass ? classContext(context) : context;
+        Held held = owner.getStore(NAMESPACE).getOrComputeIfAbsent(perClass ? CLASS_KEY : METHOD_KEY,
+                k -> new Held(Guest.create(spec(declared), guestId(owner))), Held.class);
         synchronized (held) {
             if (held.failure == null) {
                 try {
@@ -127,13 +134,13 @@ public final class MicroVmExtension implements ParameterResolver, AfterEachCallb
 
     @Override
     public void afterEach(ExtensionContext context) {
-        Held own = context.getStore(NAMESPACE).get(KEY, Held.class);
+        Held own = context.getStore(NAMESPACE).get(METHOD_KEY, Held.class);
         if (own != null) {
             own.close(); // before the log, so that the log is the whole of its life
             publishConsole(context, own.guest);
             return;
         }
-        Held shared = classContext(context).getStore(NAMESPACE).get(KEY, Held.class);
+        Held shared = context.getStore(NAMESPACE).get(CLASS_KEY, Held.class);
         if (shared != null) {
             publishConsole(context, shared.guest);
         }
@@ -141,8 +148,9 @@ public final class MicroVmExtension implements ParameterResolver, AfterEachCallb
 
     @Override
     public void afterAll(ExtensionContext context) {
-        Held shared = context.getStore(NAMESPACE).get(KEY, Held.class);
-        if (shared != null) {
+        Held shared = context.getStore(NAMESPACE).get(CLASS_KEY, Held.class);
+        Held enclosing = context.getParent().map(p -> p.getStore(NAMESPACE).get(CLASS_KEY, Held.class)).orElse(null);
+        if (shared != null && shared != enclosing) { // an enclosing class's guest is closed after that class
             shared.close();
             publishConsole(context, shared.guest);
         }

@@ -72,6 +72,18 @@ class MicroVmExtensionTest {
     }
 
     @Test
+    void aClassWideGuestIsOneGuestAndAFailedBootIsNotRetried() {
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(SharedMissingKernel.class)).execute();
+        results.testEvents().assertStatistics(s -> s.started(2).failed(2));
+        List<Throwable> causes = results.testEvents().failed().list().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getCause())
+                .toList();
+        assertThat(causes.get(0)).isInstanceOf(GuestStartException.class).isSameAs(causes.get(1))
+                .hasMessageContaining("guest SharedMissingKernel could not start");
+    }
+
+    @Test
     void aClosedGuestRefusesWork() {
         Guest g = Guest.create(GuestSpec.of(Path.of("/no/such/bzImage"), Path.of("/no/such/initrd")), "closed");
         g.close();
@@ -96,6 +108,19 @@ class MicroVmExtensionTest {
         @Test
         void needsNone() {
             assertThat(Files.exists(Path.of("/"))).isTrue();
+        }
+    }
+
+    @MicroVmTest(kernel = "/no/such/bzImage", lifecycle = MicroVmTest.Lifecycle.PER_CLASS)
+    static class SharedMissingKernel {
+        @Test
+        void first(Guest guest) {
+            throw new AssertionError("booted " + guest);
+        }
+
+        @Test
+        void second(Guest guest) {
+            throw new AssertionError("booted " + guest);
         }
     }
 
