@@ -147,16 +147,16 @@ public final class Guest implements Startable {
     }
 
     private void awaitAgent() {
-        MatchResult ready;
         try {
-            ready = console.await(AGENT_READY, spec.bootTimeout(), () -> vm.state() == VmState.STOPPED);
+            if (console.await(AGENT_READY, spec.bootTimeout(), () -> vm.state() == VmState.STOPPED) == null) {
+                throw failStart(vm.state() == VmState.STOPPED
+                        ? "stopped before its agent was ready (" + vm.awaitStop(Duration.ZERO).map(Object::toString)
+                                .orElse("") + ")"
+                        : "showed no " + AGENT_READY.pattern() + " within " + spec.bootTimeout(), null);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failStart("was interrupted while booting", e);
-        }
-        if (ready == null) {
-            throw failStart(vm.state() == VmState.STOPPED ? "stopped before its agent was ready"
-                    : "showed no " + AGENT_READY.pattern() + " within " + spec.bootTimeout(), null);
         }
     }
 
@@ -164,9 +164,7 @@ public final class Guest implements Startable {
     private GuestStartException failStart(String what, Throwable cause) {
         String vcpus;
         try {
-            boolean stoppedByItself = vm.state() == VmState.STOPPED;
-            String why = stoppedByItself ? vm.awaitStop().toString() + "; " : "";
-            vcpus = why + vm.stopAndSnapshot().stream().map(VcpuSnapshot::describe).collect(Collectors.joining("; "));
+            vcpus = vm.stopAndSnapshot().stream().map(VcpuSnapshot::describe).collect(Collectors.joining("; "));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             vcpus = "(not known: interrupted)";
