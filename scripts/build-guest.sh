@@ -15,6 +15,7 @@ SRC_ROOT=$REPO/build/guest-src
 KCONFIG=$REPO/scripts/guest/kernel.config
 INIT=$REPO/scripts/guest/init
 VSOCK_TOOL=$REPO/scripts/guest/pmx-vsock.c
+AGENT=$REPO/scripts/guest/pmx-agent.c
 SELF=$REPO/scripts/build-guest.sh
 # Objects a clean build of this config compiles (measured), for the progress line.
 DEFAULT_OBJECTS=950
@@ -30,14 +31,14 @@ log() { echo "build-guest: $*" >&2; }
 pkg_version() { dpkg-query -W -f='${Version}' "$1"; }
 
 ensure_pkgs "${PKGS[@]}"
-[[ -f $KCONFIG && -f $INIT && -f $VSOCK_TOOL ]] || die "missing $KCONFIG, $INIT or $VSOCK_TOOL"
+[[ -f $KCONFIG && -f $INIT && -f $VSOCK_TOOL && -f $AGENT ]] || die "missing $KCONFIG, $INIT, $VSOCK_TOOL or $AGENT"
 KSRC_VER=$(pkg_version linux-source-6.1)
 BB_VER=$(pkg_version busybox-static)
 KEY=$(
 	{
 		echo "linux-source-6.1 $KSRC_VER"
 		echo "busybox-static $BB_VER"
-		sha256sum "$KCONFIG" "$INIT" "$VSOCK_TOOL" "$SELF" | cut -d' ' -f1
+		sha256sum "$KCONFIG" "$INIT" "$VSOCK_TOOL" "$AGENT" "$SELF" | cut -d' ' -f1
 	} | sha256sum | cut -d' ' -f1
 )
 STAMP=$OUT/.stamp
@@ -120,6 +121,8 @@ done < <(/bin/busybox --list-full)
 install -m 0755 "$INIT" "$TREE/init"
 # The guest end of the vsock tests (busybox has no AF_VSOCK tool); static, as busybox is.
 gcc -static -O2 -Wall -o "$TREE/bin/pmx-vsock" "$VSOCK_TOOL" || die "cannot build pmx-vsock"
+# The exec agent of dev.panamax.junit.Guest, started by init when the command line has pmx_agent=PORT.
+gcc -static -O2 -Wall -o "$TREE/bin/pmx-agent" "$AGENT" || die "cannot build pmx-agent"
 ln -sf /init "$TREE/sbin/init"
 
 # Initramfs: gen_init_cpio (built with the kernel) makes /dev/console without mknod.

@@ -1,5 +1,7 @@
 package dev.panamax.it;
 
+import dev.panamax.junit.Guest;
+import dev.panamax.junit.MicroVmTest;
 import dev.panamax.kvm.testing.BootsLinux;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vmm.Console;
@@ -9,16 +11,16 @@ import dev.panamax.vmm.boot.BootProtocol;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Boots the real tiny kernel (scripts/build-guest.sh) with Panamax through the embeddable API
  * and checks what the guest does. Runs where /dev/kvm is hardware-assisted: directly on a
- * VT-x/AMD-V host, inside the nested test host on a PVM host (see NestedHostIT).
+ * VT-x/AMD-V host, inside the nested test host on a PVM host (see NestedHostIT). The machine-size
+ * tests ask the guest through the JUnit extension's exec; typed console commands are
+ * VirtioDevicesIT's and VsockIT's.
  */
 @BootsLinux
 class LinuxBootIT {
@@ -70,30 +72,21 @@ class LinuxBootIT {
     }
 
     @Test
-    void twoVcpusAnd128MibAreSeenAndTypedCommandsAreAnswered() throws Exception {
-        assertThat(interactiveFacts(2, 128)).satisfies(f -> {
-            assertThat(f.cpus()).isEqualTo(2);
-            assertThat(f.memTotalKib()).isBetween(100L * 1024, 128L * 1024);
-        });
+    @MicroVmTest(cpus = 2)
+    void twoVcpusAnd128MibAreSeen(Guest guest) {
+        assertThat(guest.exec("nproc").stdout()).isEqualTo("2\n");
+        assertThat(memTotalKib(guest)).isBetween(100L * 1024, 128L * 1024);
     }
 
     @Test
-    void fourVcpusAndFiveGibSplitAroundTheMmioGap() throws Exception {
-        assertThat(interactiveFacts(4, 5 * 1024)).satisfies(f -> {
-            assertThat(f.cpus()).isEqualTo(4);
-            assertThat(f.memTotalKib()).isBetween(4800L * 1024, 5L * 1024 * 1024);
-        });
+    @MicroVmTest(cpus = 4, memMib = 5 * 1024)
+    void fourVcpusAndFiveGibSplitAroundTheMmioGap(Guest guest) {
+        assertThat(guest.exec("nproc").stdout()).isEqualTo("4\n");
+        assertThat(memTotalKib(guest)).isBetween(4800L * 1024, 5L * 1024 * 1024);
     }
 
-    private record Facts(int cpus, long memTotalKib) {}
-
-    /** Boots to the shell, asks the guest through its console, then has it reboot. */
-    private static Facts interactiveFacts(int cpus, long memMib) throws Exception {
-        try (GuestSession guest = GuestSession.boot(cpus, memMib, List.of(), false)) {
-            Matcher m = guest.run("echo answer-$((6*7)) cpus=$(nproc) mem=$(grep MemTotal /proc/meminfo)",
-                    "answer-42 cpus=(\\d+) mem=MemTotal:\\s+(\\d+) kB");
-            guest.reboot();
-            return new Facts(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
-        }
+    private static long memTotalKib(Guest guest) {
+        String line = guest.exec("grep", "MemTotal", "/proc/meminfo").stdout();
+        return Long.parseLong(line.replaceAll("\\D", ""));
     }
 }

@@ -51,10 +51,15 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         }
     }
 
-    /** The console launcher's selection of every test tagged with one of {@code tags}, or of one class. */
-    static List<String> byTags(List<String> tags, String onlyClass) {
-        List<String> select = new ArrayList<>(onlyClass == null ? List.of("--select-package", "dev.panamax")
-                : List.of("--select-class", "dev.panamax.it." + onlyClass));
+    /** The console launcher's selection of every test tagged with one of {@code tags}, or of some classes (comma-separated). */
+    static List<String> byTags(List<String> tags, String onlyClasses) {
+        List<String> select = new ArrayList<>(onlyClasses == null ? List.of("--select-package", "dev.panamax")
+                : List.of());
+        if (onlyClasses != null) {
+            for (String c : onlyClasses.split(",")) {
+                select.addAll(List.of("--select-class", "dev.panamax.it." + c.strip()));
+            }
+        }
         tags.forEach(t -> select.addAll(List.of("--include-tag", t)));
         return select;
     }

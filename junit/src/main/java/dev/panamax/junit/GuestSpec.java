@@ -1,0 +1,88 @@
+package dev.panamax.junit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a {@link Guest} boots: a kernel and initramfs whose init starts the agent when the
+ * command line says {@code pmx_agent=PORT} (Panamax's test guest, scripts/build-guest.sh, does),
+ * the machine's size, kernel arguments added to the ones Guest needs, and how long the guest
+ * may take to become ready.
+ */
+public record GuestSpec(Path kernel, Optional<Path> initrd, int cpus, long memMib, String kernelArgs,
+                        Duration bootTimeout, int agentPort) {
+    /** Where the agent listens unless told otherwise. */
+    public static final int DEFAULT_AGENT_PORT = 1024;
+    /** Generous: a nested (TCG) host boots the test guest in seconds, a cold JVM adds its own. */
+    public static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(180);
+    /** System property naming the folder with the test guest's bzImage and initramfs.cpio.gz. */
+    public static final String GUEST_DIR_PROPERTY = "panamax.guest.dir";
+    /** Environment variable for the same, when the property is not set. */
+    public static final String GUEST_DIR_ENV = "PANAMAX_GUEST_DIR";
+
+    public GuestSpec {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(initrd, "initrd");
+        Objects.requireNonNull(kernelArgs, "kernelArgs");
+        Objects.requireNonNull(bootTimeout, "bootTimeout");
+        if (cpus < 1) {
+            throw new IllegalArgumentException("cpus must be at least 1: " + cpus);
+        }
+        if (agentPort <= 0) {
+            throw new IllegalArgumentException("agent port must be positive: " + agentPort);
+        }
+    }
+
+    /** {@code kernel} + {@code initrd}, 1 vCPU, 128 MiB. */
+    public static GuestSpec of(Path kernel, Path initrd) {
+        return new GuestSpec(kernel, Optional.of(initrd), 1, 128, "", DEFAULT_BOOT_TIMEOUT, DEFAULT_AGENT_PORT);
+    }
+
+    /**
+     * Panamax's test guest: bzImage and initramfs.cpio.gz from {@value #GUEST_DIR_PROPERTY},
+     * else {@value #GUEST_DIR_ENV}, else the first {@code build/guest} found from the working
+     * directory upwards (a checkout of Panamax after scripts/build-guest.sh).
+     */
+    public static GuestSpec testGuest() {
+        Path dir = guestDir();
+        return of(dir.resolve("bzImage"), dir.resolve("initramfs.cpio.gz"));
+    }
+
+    private static Path guestDir() {
+        String configured = System.getProperty(GUEST_DIR_PROPERTY, System.getenv(GUEST_DIR_ENV));
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve("build/guest/bzImage"))) {
+                return d.resolve("build/guest");
+            }
+        }
+        throw new IllegalStateException("no test guest: set -D" + GUEST_DIR_PROPERTY + " or " + GUEST_DIR_ENV
+                + " to a folder with bzImage and initramfs.cpio.gz (scripts/build-guest.sh makes them)");
+    }
+
+    public GuestSpec withCpus(int n) {
+        return new GuestSpec(kernel, initrd, n, memMib, kernelArgs, bootTimeout, agentPort);
+    }
+
+    public GuestSpec withMemMib(long mib) {
+        return new GuestSpec(kernel, initrd, cpus, mib, kernelArgs, bootTimeout, agentPort);
+    }
+
+    /** These words added to the kernel command line (after the ones Guest needs). */
+    public GuestSpec withKernelArgs(String args) {
+        return new GuestSpec(kernel, initrd, cpus, memMib, args, bootTimeout, agentPort);
+    }
+
+    public GuestSpec withBootTimeout(Duration t) {
+        return new GuestSpec(kernel, initrd, cpus, memMib, kernelArgs, t, agentPort);
+    }
+
+    public GuestSpec withAgentPort(int port) {
+        return new GuestSpec(kernel, initrd, cpus, memMib, kernelArgs, bootTimeout, port);
+    }
+}

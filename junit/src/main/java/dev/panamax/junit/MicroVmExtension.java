@@ -1,0 +1,176 @@
+package dev.panamax.junit;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.AnnotatedElement;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The extension behind {@link MicroVmTest}: boots a {@link Guest} when a test asks for one as a
+ * parameter, keeps it in the test's (or the class's) {@link ExtensionContext.Store} so that JUnit
+ * closes it however the test ends, and writes its console to a file per test. Stateless: every
+ * guest lives in a store, so tests running in parallel never share one by accident.
+ */
+public final class MicroVmExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback {
+    /** System property: the folder of the per-test console logs. */
+    public static final String CONSOLES_DIR_PROPERTY = "panamax.consoles.dir";
+    /** The report entry naming a test's console log file. */
+    public static final String REPORT_KEY = "panamax.console";
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MicroVmExtension.class);
+    /**
+     * Store keys, one per lifecycle: a store lookup also searches the parent contexts' stores, so
+     * with one key a test would find (and close) its class's shared guest as if it were its own.
+     */
+    private static final String METHOD_KEY = "method-guest";
+    private static final String CLASS_KEY = "class-guest";
+    /** Keeps the Unix socket's path well under its 108-byte limit. */
+    private static final int MAX_ID = 40;
+
+    /** A guest in a store: closed by JUnit with the context; remembers a failed boot so it is not retried. */
+    private static final class Held implements ExtensionContext.Store.CloseableResource {
+        final Guest guest;
+        GuestStartException failure;
+
+        Held(Guest guest) {
+            this.guest = guest;
+        }
+
+        @Override
+        public void close() {
+            guest.close();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Guest.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        MicroVmTest declared = declaration(context);
+        // a @BeforeAll method's guest lives as long as the class, whatever the declaration says
+        boolean perClass = declared.lifecycle() == MicroVmTest.Lifecycle.PER_CLASS || context.getTestMethod().isEmpty();
+        ExtensionContext owner = perClass ? classContext(context) : context;
+        Held held = owner.getStore(NAMESPACE).getOrComputeIfAbsent(perClass ? CLASS_KEY : METHOD_KEY,
+                k -> new Held(Guest.create(spec(declared), guestId(owner))), Held.class);
+        synchronized (held) {
+            if (held.failure == null) {
+                try {
+                    held.guest.start();
+                } catch (GuestStartException e) {
+                    held.failure = e;
+                }
+            }
+            if (held.failure != null) {
+                throw new ParameterResolutionException("the microVM for " + context.getDisplayName()
+                        + " did not boot: " + held.failure.getMessage(), held.failure);
+            }
+        }
+        return held.guest;
+    }
+
+    /** The method's {@link MicroVmTest}, else the class's (or an enclosing one's). */
+    private static MicroVmTest declaration(ExtensionContext context) {
+        Optional<MicroVmTest> onMethod = context.getTestMethod().flatMap(m -> find(m));
+        return onMethod.or(() -> context.getTestClass().flatMap(MicroVmExtension::findOnClass))
+                .orElseThrow(() -> new ParameterResolutionException("a Guest parameter needs @MicroVmTest on the "
+                        + "test method or class"));
+    }
+
+    private static Optional<MicroVmTest> find(AnnotatedElement e) {
+        return AnnotationSupport.findAnnotation(e, MicroVmTest.class);
+    }
+
+    private static Optional<MicroVmTest> findOnClass(Class<?> c) {
+        for (Class<?> k = c; k != null; k = k.getEnclosingClass()) {
+            Optional<MicroVmTest> found = find(k);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static ExtensionContext classContext(ExtensionContext context) {
+        ExtensionContext c = context;
+        while (c.getTestMethod().isPresent() && c.getParent().isPresent()) {
+            c = c.getParent().get();
+        }
+        return c;
+    }
+
+    static GuestSpec spec(MicroVmTest t) {
+        GuestSpec base = t.kernel().isEmpty() ? GuestSpec.testGuest()
+                : new GuestSpec(Path.of(t.kernel()), t.initrd().isEmpty() ? Optional.empty() : Optional.of(Path.of(t.initrd())),
+                        1, 128, "", GuestSpec.DEFAULT_BOOT_TIMEOUT, GuestSpec.DEFAULT_AGENT_PORT);
+        if (t.kernel().isEmpty() && !t.initrd().isEmpty()) {
+            base = new GuestSpec(base.kernel(), Optional.of(Path.of(t.initrd())), 1, 128, "",
+                    GuestSpec.DEFAULT_BOOT_TIMEOUT, GuestSpec.DEFAULT_AGENT_PORT);
+        }
+        return base.withCpus(t.cpus()).withMemMib(t.memMib()).withKernelArgs(t.kernelArgs())
+                .withBootTimeout(Duration.ofSeconds(t.bootTimeoutSeconds())).withAgentPort(t.agentPort());
+    }
+
+    /** {@code Class.method}, trimmed to what a thread name and a socket path can carry. */
+    private static String guestId(ExtensionContext context) {
+        String name = context.getRequiredTestClass().getSimpleName()
+                + context.getTestMethod().map(m -> "." + m.getName()).orElse("");
+        String id = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        return id.length() <= MAX_ID ? id : id.substring(id.length() - MAX_ID);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        Held own = context.getStore(NAMESPACE).get(METHOD_KEY, Held.class);
+        if (own != null) {
+            own.close(); // before the log, so that the log is the whole of its life
+            publishConsole(context, own.guest);
+            return;
+        }
+        Held shared = context.getStore(NAMESPACE).get(CLASS_KEY, Held.class);
+        if (shared != null) {
+            publishConsole(context, shared.guest);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        Held shared = context.getStore(NAMESPACE).get(CLASS_KEY, Held.class);
+        Held enclosing = context.getParent().map(p -> p.getStore(NAMESPACE).get(CLASS_KEY, Held.class)).orElse(null);
+        if (shared != null && shared != enclosing) { // an enclosing class's guest is closed after that class
+            shared.close();
+            publishConsole(context, shared.guest);
+        }
+    }
+
+    /** Writes the console to its file and names the file in the test's report. */
+    private static void publishConsole(ExtensionContext context, Guest guest) {
+        Path dir = Path.of(System.getProperty(CONSOLES_DIR_PROPERTY, "target/panamax-consoles"))
+                .resolve(context.getRequiredTestClass().getName());
+        // the method's name; an invocation of a parameterized or repeated test adds its own ("[1] ...")
+        boolean invocation = context.getParent().flatMap(ExtensionContext::getTestMethod).isPresent();
+        String name = context.getTestMethod().map(m -> invocation ? m.getName() + "-" + context.getDisplayName()
+                : m.getName()).orElse("class");
+        Path file = dir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".log");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(file, guest.consoleText(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the console log " + file, e);
+        }
+        context.publishReportEntry(REPORT_KEY, file.toAbsolutePath().toString());
+    }
+}

@@ -1,0 +1,137 @@
+package dev.panamax.junit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+/**
+ * The extension's behaviour that needs no KVM: how the annotation becomes a spec, and how a
+ * guest that cannot boot (here: no such kernel) fails its test, still with a console log and a
+ * report entry. Booting real guests is launcher's JUnitExtensionIT.
+ */
+class MicroVmExtensionTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void annotationAttributesBecomeTheSpec() throws Exception {
+        MicroVmTest t = Declared.class.getAnnotation(MicroVmTest.class);
+        GuestSpec spec = MicroVmExtension.spec(t);
+        assertThat(spec).isEqualTo(new GuestSpec(Path.of("/k/bzImage"), Optional.of(Path.of("/k/initrd")), 3, 256,
+                "foo=bar", Duration.ofSeconds(9), 77));
+        assertThat(Guest.create(spec, "x").kernelArgs())
+                .isEqualTo("console=ttyS0 quiet panic=-1 reboot=k pmx_agent=77 foo=bar");
+    }
+
+    @Test
+    void aGuestThatCannotStartFailsTheTestAndItsConsoleIsStillPublished() throws Exception {
+        System.setProperty(MicroVmExtension.CONSOLES_DIR_PROPERTY, tmp.toString());
+        try {
+            EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                    .selectors(selectClass(MissingKernel.class)).execute();
+            results.testEvents().assertStatistics(s -> s.started(2).failed(1).succeeded(1));
+            Throwable why = results.testEvents().failed().list().getFirst()
+                    .getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
+            assertThat(why).hasMessageContaining("the microVM for needsAGuest(Guest) did not boot")
+                    .hasMessageContaining("guest MissingKernel.needsAGuest could not start")
+                    .hasMessageContaining("/no/such/bzImage");
+            assertThat(why.getCause()).isInstanceOf(GuestStartException.class);
+            List<String> published = results.testEvents().reportingEntryPublished().stream()
+                    .map(e -> e.getRequiredPayload(ReportEntry.class).getKeyValuePairs().get(MicroVmExtension.REPORT_KEY))
+                    .toList();
+            Path log = tmp.resolve(MissingKernel.class.getName()).resolve("needsAGuest.log");
+            assertThat(published).containsExactly(log.toAbsolutePath().toString());
+            assertThat(log).exists().isEmptyFile(); // it never printed anything
+        } finally {
+            System.clearProperty(MicroVmExtension.CONSOLES_DIR_PROPERTY);
+        }
+    }
+
+    @Test
+    void testcontainersStartsAGuestInAContainerField() {
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(MissingKernelContainer.class)).execute();
+        // @Container called start(): the class fails with the guest's own start failure, no Docker involved
+        Throwable why = results.containerEvents().failed().list().getFirst()
+                .getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
+        assertThat(why).isInstanceOf(GuestStartException.class).hasMessageContaining("/no/such/bzImage");
+    }
+
+    @Test
+    void aClassWideGuestIsOneGuestAndAFailedBootIsNotRetried() {
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(SharedMissingKernel.class)).execute();
+        results.testEvents().assertStatistics(s -> s.started(2).failed(2));
+        List<Throwable> causes = results.testEvents().failed().list().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getCause())
+                .toList();
+        assertThat(causes.get(0)).isInstanceOf(GuestStartException.class).isSameAs(causes.get(1))
+                .hasMessageContaining("guest SharedMissingKernel could not start");
+    }
+
+    @Test
+    void aClosedGuestRefusesWork() {
+        Guest g = Guest.create(GuestSpec.of(Path.of("/no/such/bzImage"), Path.of("/no/such/initrd")), "closed");
+        g.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(g::start).isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> g.exec("true"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("was closed");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Guest.create(g.spec(), "has space"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @MicroVmTest(kernel = "/k/bzImage", initrd = "/k/initrd", cpus = 3, memMib = 256, kernelArgs = "foo=bar",
+            bootTimeoutSeconds = 9, agentPort = 77)
+    static class Declared {}
+
+    @MicroVmTest(kernel = "/no/such/bzImage")
+    static class MissingKernel {
+        @Test
+        void needsAGuest(Guest guest) {
+            throw new AssertionError("booted " + guest);
+        }
+
+        @Test
+        void needsNone() {
+            assertThat(Files.exists(Path.of("/"))).isTrue();
+        }
+    }
+
+    @MicroVmTest(kernel = "/no/such/bzImage", lifecycle = MicroVmTest.Lifecycle.PER_CLASS)
+    static class SharedMissingKernel {
+        @Test
+        void first(Guest guest) {
+            throw new AssertionError("booted " + guest);
+        }
+
+        @Test
+        void second(Guest guest) {
+            throw new AssertionError("booted " + guest);
+        }
+    }
+
+    @Testcontainers
+    static class MissingKernelContainer {
+        @Container
+        static final Guest guest = Guest.create(GuestSpec.of(Path.of("/no/such/bzImage"), Path.of("/no/such/initrd")));
+
+        @Test
+        void never() {
+            throw new AssertionError("started " + guest);
+        }
+    }
+}
