@@ -36,12 +36,13 @@ class DurabilityIT {
     /** Marks the end of the console, in the reader's queue. */
     private static final String END = new String("end of console");
     private static final int ROUNDS = Integer.getInteger("panamax.durability.rounds", 4);
-    /** Appends "rec N" lines, fsync after each (dd conv=fsync), forever. */
+    // The kernel command line carries these to init: no quotes inside them.
+    /** Appends "recN" lines, fsync after each (dd conv=fsync), forever. */
     private static final String BUFFERED = "mkdir -p /mnt && mount /dev/vda /mnt && i=0 && while true; do i=$((i+1)); "
-            + "echo rec $i | dd of=/mnt/log oflag=append conv=notrunc,fsync status=none && echo ACK $i; done";
-    /** Writes "rec N" into 512-byte block N with O_DIRECT, fsync after each, forever. */
+            + "echo rec$i | dd of=/mnt/log oflag=append conv=notrunc,fsync status=none && echo ACK $i; done";
+    /** Writes "recN", space-padded, into 512-byte block N with O_DIRECT, fsync after each, forever. */
     private static final String DIRECT = "mkdir -p /mnt && mount /dev/vda /mnt && i=0 && while true; do i=$((i+1)); "
-            + "printf '%-511s\\n' \"rec $i\" | dd of=/mnt/log bs=512 seek=$i count=1 oflag=direct "
+            + "printf %-512s rec$i | dd of=/mnt/log bs=512 seek=$i count=1 oflag=direct "
             + "conv=notrunc,fsync status=none && echo ACK $i; done";
 
     @TempDir
@@ -70,7 +71,7 @@ class DurabilityIT {
             String content = Files.readString(log, StandardCharsets.ISO_8859_1);
             List<Integer> missing = new ArrayList<>();
             for (int n = 1; n <= acked; n++) {
-                if (!content.contains("rec " + n + (direct ? " " : "\n"))) {
+                if (!content.contains("rec" + n + (direct ? " " : "\n"))) {
                     missing.add(n);
                 }
             }
