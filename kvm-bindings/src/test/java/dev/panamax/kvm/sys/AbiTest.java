@@ -69,6 +69,7 @@ class AbiTest {
         Map<String, Long> expected = new LinkedHashMap<>();
         StringBuilder c = new StringBuilder("""
                 #include <stdio.h>
+                #include <time.h>
                 #include <signal.h>
                 #include <stddef.h>
                 #include <errno.h>
