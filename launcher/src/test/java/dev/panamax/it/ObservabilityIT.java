@@ -121,6 +121,10 @@ class ObservabilityIT {
         assertThat(stopped.getString("kind")).isEqualTo("Reset");
         List<RecordedEvent> exits = named(events, "VcpuExits");
         System.out.println("[observability] " + exits.size() + " VcpuExits events; " + vcpus);
+        // RecordedEvent.toString() is jfr print's format: an excerpt for the README
+        for (RecordedEvent e : List.of(started, only(events, "GuestBootTime"), exits.getFirst(), stopped)) {
+            System.out.println("[observability] " + e.toString().replace("\n", "\n[observability] "));
+        }
         assertThat(exits).extracting(e -> e.getInt("vcpu")).contains(0, 1);
         for (int cpu = 0; cpu < 2; cpu++) {
             int id = cpu;
