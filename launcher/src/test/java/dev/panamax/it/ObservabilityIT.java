@@ -1,5 +1,6 @@
 package dev.panamax.it;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -71,6 +72,8 @@ class ObservabilityIT {
     @Test
     void aBootIsTimedCountedAndRecorded() throws Exception {
         Logger log = (Logger) LoggerFactory.getLogger(BootTimer.class);
+        Level level = log.getLevel();
+        log.setLevel(Level.INFO); // the nested host's runner logs Warning and up only
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         log.addAppender(lines);
@@ -83,6 +86,7 @@ class ObservabilityIT {
             recording.dump(file);
         } finally {
             log.detachAppender(lines);
+            log.setLevel(level);
         }
 
         assertThat(run.stop()).isEqualTo(new StopReason.Reset("i8042 reset command"));

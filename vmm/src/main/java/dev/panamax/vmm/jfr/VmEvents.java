@@ -13,7 +13,7 @@ public final class VmEvents {
     private VmEvents() {}
 
     /** Whether events can be recorded: some recording has started in this process. */
-    public static boolean recorderRunning() {
+    private static boolean recorderRunning() {
         return FlightRecorder.isInitialized();
     }
 
