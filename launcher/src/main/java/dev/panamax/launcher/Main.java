@@ -91,6 +91,16 @@ public final class Main {
             description = "How to enter the kernel: the Linux 64-bit boot protocol (default) or PVH (ELF vmlinux).")
     String bootProtocol;
 
+    @Option(names = "--boot-timer",
+            description = "Add Firecracker's boot-timer device (4 KiB MMIO at 0xc0000000): when the guest writes 123 "
+                    + "there, Panamax logs Guest-boot-time, measured from the VM's start.")
+    boolean bootTimer;
+
+    @Option(names = "--jfr", paramLabel = "FILE",
+            description = "Record a JDK Flight Recorder file (the JDK's default settings plus Panamax's dev.panamax.* "
+                    + "events), written at exit; see it with jfr print --events 'dev.panamax.*' FILE.")
+    Path jfr;
+
     @Option(names = "--probe", description = "Print what this host's KVM is and can do, then exit 0.")
     boolean probe;
 
@@ -158,7 +168,7 @@ public final class Main {
             return EXIT_OK;
         }
         // one answer per kind of failure, whether the VM comes from the flags, a config file or the API
-        try {
+        try (FlightRecording recording = jfr == null ? null : FlightRecording.start(jfr)) {
             if (apiSock != null) {
                 return serveApi();
             }
@@ -251,7 +261,7 @@ public final class Main {
                 : PreBootConfig.read(configFile, workingDir);
         preBoot.applyLogger(instanceId);
         VmController controller = new VmController(preBoot, config -> {
-            MicroVm vm = start(withBootProtocol(config));
+            MicroVm vm = start(withLauncherFlags(config));
             started.complete(vm);
             return new MicroVmLifecycle(vm);
         }, VERSION, instanceId);
@@ -264,12 +274,14 @@ public final class Main {
         if (!flags.anyGiven()) {
             throw new ConfigException("nothing to boot: give --config-file FILE or --kernel PATH (see --help)");
         }
-        return withBootProtocol(flags.toVmConfig());
+        return withLauncherFlags(flags.toVmConfig());
     }
 
-    /** {@code config} entered as {@code --boot-protocol} says, when it is given. */
-    private VmConfig withBootProtocol(VmConfig config) {
-        return bootProtocol == null ? config : config.withBoot(config.boot().withProtocol(protocol(bootProtocol)));
+    /** {@code config} entered as {@code --boot-protocol} says, when it is given, and with the boot timer of {@code --boot-timer}. */
+    private VmConfig withLauncherFlags(VmConfig config) {
+        VmConfig entered = bootProtocol == null ? config
+                : config.withBoot(config.boot().withProtocol(protocol(bootProtocol)));
+        return bootTimer ? entered.withBootTimer(true) : entered;
     }
 
     private static BootProtocol protocol(String name) {

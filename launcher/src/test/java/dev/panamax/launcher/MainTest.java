@@ -118,6 +118,28 @@ class MainTest {
     }
 
     @Test
+    void jfrNeedsAFileItCanWrite() throws IOException {
+        Path kernel = file("vmlinux", new byte[64]);
+        assertUsageError(run("--jfr", dir.toString(), "--kernel", kernel.toString()),
+                "--jfr " + dir + ": is a directory");
+        Path nowhere = dir.resolve("no/such/dir/x.jfr");
+        assertUsageError(run("--jfr", nowhere.toString(), "--kernel", kernel.toString()),
+                "--jfr " + nowhere + ": directory does not exist");
+    }
+
+    /** The recording covers the whole launch, so even a launch refused for bad input leaves a readable file. */
+    @Test
+    void jfrWritesTheRecordingAtExit() throws IOException {
+        Path kernel = file("vmlinux", "not a kernel at all".getBytes(StandardCharsets.US_ASCII));
+        Path recording = dir.resolve("launch.jfr");
+        Result r = run("--jfr", recording.toString(), "--boot-timer", "--kernel", kernel.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("panamax: kernel image " + kernel + ": ").hasLineCount(1);
+        assertThat(jdk.jfr.consumer.RecordingFile.readAllEvents(recording))
+                .anyMatch(e -> e.getEventType().getName().startsWith("jdk."));
+    }
+
+    @Test
     void malformedKernelIsNamed() throws IOException {
         Path kernel = file("vmlinux", "not a kernel at all".getBytes(StandardCharsets.US_ASCII));
         Result r = run("--kernel", kernel.toString());

@@ -3,6 +3,7 @@ package dev.panamax.virtio;
 import dev.panamax.device.Counter;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.memory.GuestMemoryException;
+import jdk.jfr.FlightRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -287,6 +288,11 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
         long statusAt = out.length() - 1;
         long dataWritten = 0;
         byte status;
+        // JFR's first event costs the process about half a second of setup: none before it runs.
+        BlockRequestEvent timing = FlightRecorder.isInitialized() ? BlockRequestEvent.begun() : null;
+        int type = -1;
+        long sector = 0;
+        long moved = 0;
         try {
             if (!ordered) {
                 status = fail(chain, "readable buffers after writable ones");
@@ -294,8 +300,8 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
                 status = fail(chain, "header shorter than " + HEADER_SIZE + " bytes");
             } else {
                 ByteBuffer header = ByteBuffer.wrap(in.read(0, HEADER_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
-                int type = header.getInt(0);
-                long sector = header.getLong(8);
+                type = header.getInt(0);
+                sector = header.getLong(8);
                 switch (type) {
                     case T_IN -> {
                         status = transfer(chain, sector, out, 0, statusAt, false);
@@ -303,6 +309,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
                         if (status == S_OK) {
                             readCount.increment();
                             readBytes.add(statusAt);
+                            moved = statusAt;
                         }
                     }
                     case T_OUT -> {
@@ -312,6 +319,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
                         if (status == S_OK) {
                             writeCount.increment();
                             writeBytes.add(in.length() - HEADER_SIZE);
+                            moved = in.length() - HEADER_SIZE;
                         }
                     }
                     case T_FLUSH -> {
@@ -342,6 +350,9 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
         } catch (GuestMemoryException e) {
             status = fail(chain, e.getMessage());
             dataWritten = 0;
+        }
+        if (timing != null) {
+            timing.finish(driveId, type, sector, moved, status);
         }
         try {
             out.write(statusAt, new byte[] {status});

@@ -158,6 +158,59 @@ class VsockDeviceTest {
     }
 
     @Test
+    void metricsCountPacketsPayloadAndStreamsEachWay() throws Exception {
+        guest();
+        SocketChannel host = hostConnect("CONNECT 5000\n");
+        Packet req = establish(host, 5000);
+        host.write(ByteBuffer.wrap(ascii("ping")));
+        guest.await(op(RW));
+        guest.send(5000, req.srcPort(), RW, 0, ascii("pong!"));
+        assertThat(readExactly(host, 5)).isEqualTo(ascii("pong!"));
+        guest.send(1235, 6001, REQUEST, 0, new byte[0]); // nobody listens: the host resets it
+        guest.await(op(RST));
+        guest.settle(Duration.ofMillis(100));
+
+        Map<String, Long> m = guest.device.metrics().orElseThrow().counters();
+        assertThat(m).containsEntry("rx_bytes_count", 4L).containsEntry("tx_bytes_count", 5L)
+                .containsEntry("tx_packets_count", 3L) // RESPONSE, RW, REQUEST
+                .containsEntry("rx_packets_count", 3L) // REQUEST, RW, RST
+                .containsEntry("conns_added", 2L).containsEntry("conns_killed", 1L)
+                .containsEntry("conns_removed", 1L)
+                .containsEntry("rx_read_fails", 0L).containsEntry("tx_write_fails", 0L);
+        assertThat(m.get("rx_queue_event_count")).isPositive();
+        assertThat(m.get("tx_queue_event_count")).isGreaterThanOrEqualTo(1L);
+        assertThat(guest.device.metrics().orElseThrow().name()).isEqualTo("vsock");
+    }
+
+    @Test
+    void burstEventsCarryThePacketsAndBytesOfEachPass() throws Exception {
+        Path file = tmp.resolve("vsock.jfr");
+        try (jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
+            recording.enable("dev.panamax.VsockBurst");
+            recording.start();
+            guest();
+            SocketChannel host = hostConnect("CONNECT 5000\n");
+            Packet req = establish(host, 5000);
+            host.write(ByteBuffer.wrap(ascii("ping")));
+            guest.await(op(RW));
+            guest.send(5000, req.srcPort(), RW, 0, ascii("pong!"));
+            assertThat(readExactly(host, 5)).isEqualTo(ascii("pong!"));
+            guest.settle(Duration.ofMillis(100));
+            recording.stop();
+            recording.dump(file);
+        }
+        List<jdk.jfr.consumer.RecordedEvent> bursts = jdk.jfr.consumer.RecordingFile.readAllEvents(file).stream()
+                .filter(e -> e.getEventType().getName().equals("dev.panamax.VsockBurst")).toList();
+        Map<String, Long> m = guest.device.metrics().orElseThrow().counters();
+        for (String queue : List.of("rx", "tx")) {
+            List<jdk.jfr.consumer.RecordedEvent> q = bursts.stream().filter(e -> e.getString("queue").equals(queue)).toList();
+            assertThat(q).allSatisfy(e -> assertThat(e.getLong("packets")).isPositive());
+            assertThat(q.stream().mapToLong(e -> e.getLong("packets")).sum()).isEqualTo(m.get(queue + "_packets_count"));
+            assertThat(q.stream().mapToLong(e -> e.getLong("bytes")).sum()).isEqualTo(m.get(queue + "_bytes_count"));
+        }
+    }
+
+    @Test
     void guestRstClosesTheHostConnection() throws Exception {
         guest();
         SocketChannel host = hostConnect("CONNECT 5001\n");

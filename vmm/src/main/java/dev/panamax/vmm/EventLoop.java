@@ -1,5 +1,6 @@
 package dev.panamax.vmm;
 
+import dev.panamax.device.Counter;
 import dev.panamax.kvm.Epoll;
 import dev.panamax.kvm.EventFd;
 import dev.panamax.kvm.FileDescriptor;
@@ -30,6 +31,8 @@ final class EventLoop implements AutoCloseable {
     private final Epoll epoll = Epoll.create();
     private final EventFd stopSignal = EventFd.create();
     private final List<Runnable> handlers = new ArrayList<>();
+    /** Handler runs (Firecracker's {@code vmm.device_events}); counted by the loop thread alone. */
+    private final Counter deviceEvents = new Counter();
     private final Object pauseLock = new Object();
     private Thread thread;
     private volatile boolean stopping;
@@ -68,6 +71,11 @@ final class EventLoop implements AutoCloseable {
         handlers.add(handler);
     }
 
+    /** How many times a handler has run; from any thread. */
+    long deviceEvents() {
+        return deviceEvents.get();
+    }
+
     void start() {
         thread = Thread.ofPlatform().name("event-loop").daemon().start(this::loop);
     }
@@ -93,6 +101,7 @@ final class EventLoop implements AutoCloseable {
             if (ready[i] == STOP_TOKEN) {
                 continue;
             }
+            deviceEvents.increment();
             try {
                 handlers.get(token).run();
             } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.panamax.vmm;
 
 import dev.panamax.device.MetricsGroup;
+import dev.panamax.kvm.CpuClock;
 import dev.panamax.kvm.CpuidEntry;
 import dev.panamax.kvm.EventFd;
 import dev.panamax.kvm.Kvm;
@@ -20,8 +21,12 @@ import dev.panamax.vcpu.VcpuSnapshot;
 import dev.panamax.vmm.boot.BootPlan;
 import dev.panamax.vmm.boot.LinuxLoader;
 import dev.panamax.vmm.boot.MemoryMap;
+import dev.panamax.vmm.device.BootTime;
+import dev.panamax.vmm.device.BootTimer;
 import dev.panamax.vmm.device.I8042;
 import dev.panamax.vmm.device.Serial8250;
+import dev.panamax.vmm.jfr.VcpuExitSampler;
+import dev.panamax.vmm.jfr.VmEvents;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +39,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +60,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * stays pending in the in-kernel irqchip until the vCPUs run again, and the watchdog's patience
  * is measured in running time ({@link RunningClock}), so it does not count the pause against
  * the guest.
+ *
+ * <p>Observability: {@link #metrics()} counts exits and device work; with
+ * {@link VmConfig#bootTimer()} the guest's boot time is logged and kept ({@link #bootTime()});
+ * and while a JDK Flight Recorder recording runs, the VM writes its {@code dev.panamax.*}
+ * events (see {@link dev.panamax.vmm.jfr}).
  */
 public final class MicroVm implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MicroVm.class);
@@ -76,6 +87,10 @@ public final class MicroVm implements AutoCloseable {
     private final VmFd vm;
     private final PauseGate gate;
     private final RunningClock runningClock = new RunningClock();
+    /** System.nanoTime() when {@link #start} began: boot time and uptime count from here. */
+    private final long startNanos;
+    /** Set by the boot timer's vCPU thread when the guest signals it. */
+    private volatile BootTime bootTime;
     /** Serialises {@link #pause()} and {@link #resume()}; stopping never takes it. */
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile boolean paused;
@@ -89,7 +104,8 @@ public final class MicroVm implements AutoCloseable {
     /** Copies console input into the UART; interrupted and joined by {@link #stopAndJoin()}. */
     private Thread inputThread;
 
-    private MicroVm(Deque<AutoCloseable> resources, GuestMemory memory, VmFd vm, int vcpus) {
+    private MicroVm(Deque<AutoCloseable> resources, GuestMemory memory, VmFd vm, int vcpus, long startNanos) {
+        this.startNanos = startNanos;
         this.resources = resources;
         this.memory = memory;
         this.vm = vm;
@@ -108,6 +124,8 @@ public final class MicroVm implements AutoCloseable {
      * @throws KvmUnavailableException when that device cannot boot Linux (missing, PVM, not openable)
      */
     public static MicroVm start(VmConfig config, Console console, Path kvmDevice) {
+        long startNanos = System.nanoTime();
+        long startCpuNanos = config.bootTimer() ? CpuClock.processNanos() : 0;
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
             // load first: a bad kernel or initrd is reported as such on any host
@@ -127,7 +145,7 @@ public final class MicroVm implements AutoCloseable {
             vm.createPit2(kvm_h.KVM_PIT_SPEAKER_DUMMY);
             registerMemory(vm, memory);
 
-            MicroVm microVm = new MicroVm(resources, memory, vm, machine.vcpuCount());
+            MicroVm microVm = new MicroVm(resources, memory, vm, machine.vcpuCount(), startNanos);
             microVm.virtio = virtio;
             EventFd serialIrq = own(resources, EventFd.create());
             vm.registerIrqfd(serialIrq, Serial8250.COM1_IRQ);
@@ -140,6 +158,11 @@ public final class MicroVm implements AutoCloseable {
             Buses buses = new Buses();
             buses.pio.register(Serial8250.COM1, Serial8250.LENGTH, serial);
             buses.pio.register(I8042.BASE, I8042.LENGTH, microVm.keyboard);
+            if (config.bootTimer()) {
+                buses.mmio.register(MemoryMap.BOOT_TIMER_START, MemoryMap.BOOT_TIMER_SIZE,
+                        new BootTimer(System::nanoTime, CpuClock::processNanos, startNanos, startCpuNanos,
+                                microVm::guestBooted));
+            }
             microVm.eventLoop = own(resources, new EventLoop());
             virtio.attach(vm, memory, buses.mmio, microVm.eventLoop, resources);
             microVm.eventLoop.start();
@@ -157,9 +180,12 @@ public final class MicroVm implements AutoCloseable {
             }
             console.input().ifPresent(in -> microVm.inputThread = microVm.startInput(in, serial));
             microVm.threads.add(microVm.startInterruptWatchdog());
+            own(resources, new VcpuExitSampler(microVm::vcpuMetrics)).register(); // closed with the VM
             for (VcpuLoop loop : microVm.loops) {
                 microVm.threads.add(loop.start());
             }
+            VmEvents.started(machine.vcpuCount(), map.ramSize(), boot.kernelImage().toString(), config.bootTimer(),
+                    System.nanoTime() - startNanos);
             return microVm;
         } catch (RuntimeException e) {
             closeAll(resources, e);
@@ -236,8 +262,14 @@ public final class MicroVm implements AutoCloseable {
         return resource;
     }
 
+    private void guestBooted(BootTime t) {
+        bootTime = t;
+        VmEvents.guestBootTime(t);
+    }
+
     private void stopWith(StopReason reason) {
         if (stopped.complete(reason)) {
+            VmEvents.stopped(reason, System.nanoTime() - startNanos);
             gate.release(); // first: from now on no vCPU clears the kick that stops it
             loops.forEach(VcpuLoop::requestStop);
         }
@@ -263,6 +295,7 @@ public final class MicroVm implements AutoCloseable {
      * @throws InterruptedException when interrupted while waiting for the vCPUs; the guest runs on
      */
     public void pause() throws InterruptedException {
+        long begin = System.nanoTime();
         lifecycle.lockInterruptibly();
         try {
             requireNotStopped("pause");
@@ -282,6 +315,7 @@ public final class MicroVm implements AutoCloseable {
             }
             runningClock.pause();
             paused = true;
+            VmEvents.paused(System.nanoTime() - begin);
         } finally {
             lifecycle.unlock();
         }
@@ -294,6 +328,7 @@ public final class MicroVm implements AutoCloseable {
      * @throws IllegalStateException once the VM has stopped
      */
     public void resume() {
+        long begin = System.nanoTime();
         lifecycle.lock();
         try {
             requireNotStopped("resume");
@@ -305,6 +340,7 @@ public final class MicroVm implements AutoCloseable {
             runningClock.resume();
             eventLoop.resume();
             gate.resume();
+            VmEvents.resumed(System.nanoTime() - begin);
         } finally {
             lifecycle.unlock();
         }
@@ -358,15 +394,30 @@ public final class MicroVm implements AutoCloseable {
 
     /**
      * The VM's counters in Firecracker's metrics groups, cumulative since start: one {@code vcpu}
-     * group per vCPU, {@code uart}, and each device's ({@code block_<drive_id>}, {@code entropy},
-     * ...). Counting costs the exit path a plain increment; reading is for a metrics flush.
+     * group per vCPU, {@code uart}, {@code vmm} ({@code device_events}: event-loop handler runs),
+     * and each device's ({@code block_<drive_id>}, {@code net_<iface_id>}, {@code vsock},
+     * {@code entropy}). Counting costs the exit path a plain increment; reading is for a
+     * metrics flush.
      */
     public List<MetricsGroup> metrics() {
-        List<MetricsGroup> groups = new ArrayList<>();
-        loops.forEach(loop -> groups.add(loop.exitCounters().metrics()));
+        List<MetricsGroup> groups = new ArrayList<>(vcpuMetrics());
         groups.add(serial.metrics());
+        groups.add(new MetricsGroup("vmm", "vmm", Map.of("device_events", eventLoop.deviceEvents())));
         groups.addAll(virtio.metrics());
         return groups;
+    }
+
+    private List<MetricsGroup> vcpuMetrics() {
+        return loops.stream().map(loop -> loop.exitCounters().metrics()).toList();
+    }
+
+    /**
+     * The guest's boot time by the boot-timer device ({@link VmConfig#bootTimer()}): wall-clock
+     * time from the start of {@link #start} to the guest's signal (its last one, should it signal
+     * again). Empty without the device, or until the guest signals.
+     */
+    public Optional<Duration> bootTime() {
+        return Optional.ofNullable(bootTime).map(BootTime::wall);
     }
 
     /** How many serial interrupts had to be raised again because the guest never saw them (0 normally). */

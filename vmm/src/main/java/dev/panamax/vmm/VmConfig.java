@@ -13,9 +13,12 @@ import java.util.Optional;
  * Everything needed to build a microVM: what to boot and the machine's shape. The launcher
  * builds one from a Firecracker-style JSON file or from flags; embedders build one directly.
  * Values are validated here, so every face of Panamax refuses the same bad input the same way.
+ *
+ * @param bootTimer Firecracker's {@code --boot-timer}: add the boot-timer device, which logs the
+ *     guest's boot time when its init writes 123 to {@code 0xc0000000}
  */
 public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Optional<Entropy> entropy,
-        List<NetworkInterface> networkInterfaces, Optional<Vsock> vsock) {
+        List<NetworkInterface> networkInterfaces, Optional<Vsock> vsock, boolean bootTimer) {
     public VmConfig {
         Objects.requireNonNull(boot, "boot");
         Objects.requireNonNull(machine, "machine");
@@ -52,6 +55,12 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
     /** Interrupt lines 5 to 23: {@link #MAX_DRIVES} drives, this many nets, vsock and rng. */
     public static final int MAX_NETWORK_INTERFACES = 4;
 
+    /** A VM without the boot timer. */
+    public VmConfig(BootSource boot, Machine machine, List<Drive> drives, Optional<Entropy> entropy,
+            List<NetworkInterface> networkInterfaces, Optional<Vsock> vsock) {
+        this(boot, machine, drives, entropy, networkInterfaces, vsock, false);
+    }
+
     /** A VM with no devices beyond the console. */
     public VmConfig(BootSource boot, Machine machine) {
         this(boot, machine, List.of(), Optional.empty());
@@ -64,7 +73,12 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
 
     /** This config with another boot source. */
     public VmConfig withBoot(BootSource newBoot) {
-        return new VmConfig(newBoot, machine, drives, entropy, networkInterfaces, vsock);
+        return new VmConfig(newBoot, machine, drives, entropy, networkInterfaces, vsock, bootTimer);
+    }
+
+    /** This config with the boot-timer device added or removed. */
+    public VmConfig withBootTimer(boolean enabled) {
+        return new VmConfig(boot, machine, drives, entropy, networkInterfaces, vsock, enabled);
     }
 
     private static <T> void requireUnique(List<T> items, java.util.function.Function<T, String> key, String name) {

@@ -75,6 +75,9 @@ public final class Libc {
      */
     public static final long EPOLLET = 1L << 31;
 
+    /** clock_gettime clocks: CPU time of every thread of this process. */
+    public static final int CLOCK_PROCESS_CPUTIME_ID = 2;
+
     private static final MethodHandle OPEN = capturing("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -106,6 +109,8 @@ public final class Libc {
     private static final MethodHandle PTHREAD_SELF = plain("pthread_self", FunctionDescriptor.of(JAVA_LONG));
     private static final MethodHandle PTHREAD_KILL = plain("pthread_kill",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle CLOCK_GETTIME = capturing("clock_gettime",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle CURRENT_SIGRTMIN = plain("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -196,6 +201,15 @@ public final class Libc {
     public static long mmap(MemorySegment state, long addr, long length, int prot, int flags, int fd, long offset) {
         try {
             return (long) MMAP.invokeExact(state, addr, length, prot, flags, fd, offset);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code clock_gettime(clock, ts)}; {@code ts} is a {@code struct timespec} (two longs: seconds, nanoseconds). */
+    public static int clockGettime(MemorySegment state, int clock, MemorySegment timespec) {
+        try {
+            return (int) CLOCK_GETTIME.invokeExact(state, clock, timespec);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -70,6 +70,7 @@ class AbiTest {
         StringBuilder c = new StringBuilder("""
                 #define _GNU_SOURCE
                 #include <stdio.h>
+                #include <time.h>
                 #include <signal.h>
                 #include <stddef.h>
                 #include <errno.h>

@@ -1,5 +1,6 @@
 package dev.panamax.virtio.vsock;
 
+import dev.panamax.device.Counter;
 import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
 import dev.panamax.virtio.Descriptor;
@@ -92,6 +93,23 @@ final class Muxer implements AutoCloseable {
     private int nextHostPort = FIRST_HOST_PORT;
     private boolean interestChanged;
     private final MemorySegment rxHeader = MemorySegment.ofArray(new byte[Header.SIZE]);
+
+    // Firecracker's vsock metrics, counted on the event loop under the device lock (one writer).
+    // rx is towards the guest, tx from it; bytes are payload bytes.
+    final Counter rxPackets = new Counter();
+    final Counter rxBytes = new Counter();
+    final Counter txPackets = new Counter();
+    final Counter txBytes = new Counter();
+    /** Streams set up, from either side. */
+    final Counter connsAdded = new Counter();
+    /** Streams gone, however they ended. */
+    final Counter connsRemoved = new Counter();
+    /** Streams the host ended with an RST (a refused or failed host socket, a protocol violation). */
+    final Counter connsKilled = new Counter();
+    /** Host socket reads for the guest that failed. */
+    final Counter rxReadFails = new Counter();
+    /** Host socket writes of the guest's bytes that failed. */
+    final Counter txWriteFails = new Counter();
 
     private Muxer(long guestCid, Path udsPath, Runnable wake, Selector selector, ServerSocketChannel listener) {
         this.guestCid = guestCid;
@@ -297,6 +315,7 @@ final class Muxer implements AutoCloseable {
         c.owed |= Connection.SEND_REQUEST;
         hostPorts.add(c.localPort);
         streams.put(Connection.key(c.localPort, c.peerPort), c);
+        connsAdded.increment();
     }
 
     /** The next free port from {@link #FIRST_HOST_PORT}, wrapping within [2^30, 2^32). */
@@ -342,6 +361,7 @@ final class Muxer implements AutoCloseable {
      * the guest sends makes this throw.
      */
     void guestPacket(MemorySegment header, long payloadBytes, List<Descriptor> chain, GuestMemory memory) {
+        txPackets.increment();
         if (Header.dstCid(header) != HOST_CID || Header.srcCid(header) != guestCid) {
             LOG.debug("vsock {}: packet from cid {} to cid {} dropped", udsPath, Header.srcCid(header), Header.dstCid(header));
             return;
@@ -422,6 +442,7 @@ final class Muxer implements AutoCloseable {
             return;
         }
         streams.put(Connection.key(localPort, peerPort), c);
+        connsAdded.increment();
         try {
             if (channel.connect(UnixDomainSocketAddress.of(target))) {
                 established(c);
@@ -454,6 +475,7 @@ final class Muxer implements AutoCloseable {
         if (len == 0) {
             return;
         }
+        txBytes.add(len);
         ByteBuffer[] payload;
         try {
             payload = ChainBytes.views(memory, chain, false, Header.SIZE, Header.SIZE + len);
@@ -467,6 +489,7 @@ final class Muxer implements AutoCloseable {
             try {
                 written = c.channel.write(payload);
             } catch (IOException e) {
+                txWriteFails.increment();
                 reset(c);
                 return;
             }
@@ -518,6 +541,7 @@ final class Muxer implements AutoCloseable {
             try {
                 n = c.channel.write(b);
             } catch (IOException e) {
+                txWriteFails.increment();
                 reset(c);
                 return;
             }
@@ -558,7 +582,7 @@ final class Muxer implements AutoCloseable {
             return;
         }
         if (c.peerShutRcv) {
-            reset(c);
+            closeWithRst(c);
         } else if (!c.hostOutputShut) {
             c.hostOutputShut = true;
             try {
@@ -587,6 +611,7 @@ final class Muxer implements AutoCloseable {
             long key = resets[resetHead];
             resetHead = (resetHead + 1) % MAX_RESETS;
             resetCount--;
+            rxPackets.increment();
             return writeHeader(chain, memory, (int) (key >>> 32), (int) key, 0, Header.OP_RST, 0, 0, 0);
         }
         // Each queued stream gets one look: one that cannot use this chain goes to the back.
@@ -621,6 +646,7 @@ final class Muxer implements AutoCloseable {
             try {
                 n = max == 0 ? 0 : c.channel.read(ChainBytes.views(memory, chain, true, Header.SIZE, Header.SIZE + max));
             } catch (IOException e) {
+                rxReadFails.increment();
                 reset(c);
                 return 0;
             }
@@ -656,6 +682,8 @@ final class Muxer implements AutoCloseable {
         // Every packet carries fwd_cnt, so it is also the credit update.
         c.advertisedFwdCnt = c.fwdCnt;
         c.owed &= ~Connection.SEND_CREDIT_UPDATE;
+        rxPackets.increment();
+        rxBytes.add(len);
         return writeHeader(chain, memory, c.localPort, c.peerPort, len, op, flags, BUF_ALLOC, c.fwdCnt) + len;
     }
 
@@ -705,6 +733,14 @@ final class Muxer implements AutoCloseable {
 
     /** Closes the stream's host socket and tells the guest with an RST. */
     private void reset(Connection c) {
+        if (c.state != Connection.State.AWAIT_CONNECT_LINE && c.state != Connection.State.CLOSED) {
+            connsKilled.increment();
+        }
+        closeWithRst(c);
+    }
+
+    /** {@link #reset} for a stream that ended as agreed (both sides shut down): not a kill. */
+    private void closeWithRst(Connection c) {
         boolean hadPorts = c.state != Connection.State.AWAIT_CONNECT_LINE;
         close(c);
         if (hadPorts) {
@@ -727,6 +763,7 @@ final class Muxer implements AutoCloseable {
             return;
         }
         if (c.state != Connection.State.AWAIT_CONNECT_LINE) {
+            connsRemoved.increment();
             streams.remove(Connection.key(c.localPort, c.peerPort));
             if (c.hostInitiated) {
                 hostPorts.remove(c.localPort);

@@ -1,11 +1,14 @@
 package dev.panamax.virtio.vsock;
 
+import dev.panamax.device.Counter;
+import dev.panamax.device.MetricsGroup;
 import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
 import dev.panamax.virtio.DescriptorChain;
 import dev.panamax.virtio.Virtqueue;
 import dev.panamax.virtio.VirtqueueException;
 import dev.panamax.virtio.VirtioDevice;
+import jdk.jfr.FlightRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +17,10 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * virtio-vsock (virtio 1.x, "Socket Device", type 19): stream sockets between the guest
@@ -43,6 +49,9 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
     private final Muxer muxer;
     private final byte[] config;
     private final MemorySegment txHeader = MemorySegment.ofArray(new byte[Header.SIZE]);
+    /** Times the RX and TX queues were processed (Firecracker's rx/tx_queue_event_count); under the device lock. */
+    private final Counter rxQueueEvents = new Counter();
+    private final Counter txQueueEvents = new Counter();
 
     // Set by activate, cleared by reset (the transport's device lock serialises them).
     private GuestMemory memory;
@@ -131,15 +140,44 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
         muxer.dropAll();
     }
 
+    /**
+     * Firecracker's {@code vsock} group: packets and payload bytes each way (rx towards the
+     * guest), streams added, removed and killed (ended by the host with an RST), failed host
+     * socket reads and writes, and queue events.
+     */
+    @Override
+    public Optional<MetricsGroup> metrics() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("rx_queue_event_count", rxQueueEvents.get());
+        counts.put("tx_queue_event_count", txQueueEvents.get());
+        counts.put("rx_bytes_count", muxer.rxBytes.get());
+        counts.put("tx_bytes_count", muxer.txBytes.get());
+        counts.put("rx_packets_count", muxer.rxPackets.get());
+        counts.put("tx_packets_count", muxer.txPackets.get());
+        counts.put("conns_added", muxer.connsAdded.get());
+        counts.put("conns_killed", muxer.connsKilled.get());
+        counts.put("conns_removed", muxer.connsRemoved.get());
+        counts.put("rx_read_fails", muxer.rxReadFails.get());
+        counts.put("tx_write_fails", muxer.txWriteFails.get());
+        return Optional.of(new MetricsGroup("vsock", "vsock", counts));
+    }
+
     @Override
     public boolean process(int queueIndex, Virtqueue queue) throws VirtqueueException {
+        // JFR's first event costs the process about half a second of setup: none before it runs.
+        VsockBurstEvent burst = queueIndex != EVENT && FlightRecorder.isInitialized()
+                ? VsockBurstEvent.begun(queueIndex == RX ? muxer.rxPackets : muxer.txPackets,
+                        queueIndex == RX ? muxer.rxBytes : muxer.txBytes)
+                : null;
         try {
             return switch (queueIndex) {
                 case RX -> {
+                    rxQueueEvents.increment();
                     muxer.pollHost();
                     yield fillRx(queue);
                 }
                 case TX -> {
+                    txQueueEvents.increment();
                     boolean used = drainTx(queue);
                     if (muxer.hasRxWork()) {
                         wake.run(); // the RX queue's interrupt is decided when RX is processed
@@ -150,6 +188,9 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
             };
         } finally {
             muxer.flushInterest();
+            if (burst != null) {
+                burst.finish(queueIndex == RX ? "rx" : "tx");
+            }
         }
     }
 

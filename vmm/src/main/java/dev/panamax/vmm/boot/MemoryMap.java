@@ -19,8 +19,8 @@ import java.util.List;
  * 0x0009_fc00  MP table (1 KiB)           [0x9_fc00, 0x10_0000) e820 reserved: MP table/EBDA, legacy hole
  * 0x0010_0000  kernel (bzImage protected-mode code; ELF at its p_paddr, above this)
  * ...          initrd at the top of low RAM, page aligned
- * 0xc000_0000  MMIO gap: virtio-mmio 4 KiB windows from 0xd000_0000, IOAPIC 0xfec0_0000,
- *              LAPIC 0xfee0_0000
+ * 0xc000_0000  MMIO gap: the boot timer's 4 KiB (when enabled) at its start, virtio-mmio
+ *              4 KiB windows from 0xd000_0000, IOAPIC 0xfec0_0000, LAPIC 0xfee0_0000
  * 0x1_0000_0000  RAM beyond the first 3 GiB
  * </pre>
  */
@@ -56,6 +56,13 @@ public record MemoryMap(long ramSize) {
     public static final long HIMEM_START = 0x100000;
     public static final long MMIO_GAP_START = 0xc000_0000L;
     public static final long MMIO_GAP_END = 0x1_0000_0000L;
+    /**
+     * Firecracker's boot-timer device: the first page of the MMIO gap, where Firecracker's own
+     * 32-bit MMIO area begins, so guests' {@code devmem 0xc0000000 8 123} works unchanged. It is
+     * never RAM: RAM past 3 GiB continues at {@link #HIGH_RAM_START} whatever the guest's size.
+     */
+    public static final long BOOT_TIMER_START = MMIO_GAP_START;
+    public static final long BOOT_TIMER_SIZE = 0x1000;
     /** First virtio-mmio device window; each device gets the next VIRTIO_MMIO_SIZE bytes. */
     public static final long VIRTIO_MMIO_BASE = 0xd000_0000L;
     public static final long VIRTIO_MMIO_SIZE = 0x1000;

@@ -43,4 +43,16 @@ class MemoryMapProperties {
                     || r.guestAddress() >= MemoryMap.MMIO_GAP_END).isTrue();
         }
     }
+
+    @Property
+    void theBootTimerPageIsNeverRamNorAVirtioWindow(
+            @ForAll @LongRange(min = 257, max = MemoryMap.MAX_RAM_SIZE / PAGE) long pages) {
+        long start = MemoryMap.BOOT_TIMER_START;
+        long end = start + MemoryMap.BOOT_TIMER_SIZE;
+        for (GuestMemory.Range r : new MemoryMap(pages * PAGE).ranges()) {
+            assertThat(end <= r.guestAddress() || start >= r.guestAddress() + r.size()).isTrue();
+        }
+        assertThat(start).isGreaterThanOrEqualTo(MemoryMap.MMIO_GAP_START);
+        assertThat(end).isLessThanOrEqualTo(MemoryMap.VIRTIO_MMIO_BASE);
+    }
 }

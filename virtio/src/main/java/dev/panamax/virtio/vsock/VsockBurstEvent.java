@@ -1,0 +1,56 @@
+package dev.panamax.virtio.vsock;
+
+import dev.panamax.device.Counter;
+import jdk.jfr.Category;
+import jdk.jfr.DataAmount;
+import jdk.jfr.Description;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+
+/**
+ * One pass over the vsock RX or TX queue that moved packets: how many, how many payload bytes,
+ * and (the event's duration) how long it took. Passes that moved nothing are not written.
+ * {@link VsockDevice} only makes one once JFR runs.
+ */
+@Name("dev.panamax.VsockBurst")
+@Label("Vsock Burst")
+@Category("Panamax")
+@Description("A pass over the vsock RX (to the guest) or TX (from it) queue that moved packets")
+@StackTrace(false)
+final class VsockBurstEvent extends jdk.jfr.Event {
+    @Label("Queue")
+    @Description("rx (to the guest) or tx (from it)")
+    String queue;
+
+    @Label("Packets")
+    long packets;
+
+    @Label("Payload")
+    @DataAmount
+    long bytes;
+
+    private transient Counter packetCounter;
+    private transient Counter byteCounter;
+
+    /** Starts timing a pass whose work {@code packets} and {@code bytes} count. */
+    static VsockBurstEvent begun(Counter packets, Counter bytes) {
+        VsockBurstEvent e = new VsockBurstEvent();
+        e.packetCounter = packets;
+        e.byteCounter = bytes;
+        e.packets = packets.get();
+        e.bytes = bytes.get();
+        e.begin();
+        return e;
+    }
+
+    void finish(String queueName) {
+        end();
+        packets = packetCounter.get() - packets;
+        bytes = byteCounter.get() - bytes;
+        if (packets > 0 && shouldCommit()) {
+            queue = queueName;
+            commit();
+        }
+    }
+}
