@@ -294,7 +294,8 @@ public final class Main {
 
     /** Starts {@code config} with the console on this launcher's streams. */
     private MicroVm start(VmConfig config) {
-        return MicroVm.start(config, new Console(Optional.of(in), out), kvmDevice);
+        VmConfig named = instanceId.equals(DefaultLogConfigurator.DEFAULT_INSTANCE_ID) ? config : config.withName(instanceId);
+        return MicroVm.start(named, new Console(Optional.of(in), out), kvmDevice);
     }
 
     /** Waits for {@code vm} to stop, closes it, and says what to exit with. */

@@ -146,6 +146,10 @@ class JUnitExtensionIT {
             }
             assertThat(runs.get(0).get(240, TimeUnit.SECONDS)).isEqualTo("left\n");
             assertThat(runs.get(1).get(240, TimeUnit.SECONDS)).isEqualTo("right\n");
+            // each VM's threads carry its name, so two VMs in one JVM are told apart
+            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                    .contains("left/vcpu-0", "left/event-loop", "left/vsock-io",
+                            "right/vcpu-0", "right/event-loop", "right/vsock-io");
             System.out.printf("[junit-ext] two guests booted in parallel and exec'd in %.1f s%n",
                     (System.nanoTime() - t0) / 1e9);
         } finally {

@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * One vCPU's run loop, for its own platform thread: enters the guest, hands port and MMIO
@@ -52,7 +53,12 @@ public final class VcpuLoop implements Runnable {
 
     /** Starts the loop on a new platform thread named {@code vcpu-N}. */
     public Thread start() {
-        return Thread.ofPlatform().name("vcpu-" + vcpu.id()).start(this);
+        return start(UnaryOperator.identity());
+    }
+
+    /** Starts the loop on a new platform thread, {@code vcpu-N} as {@code naming} makes it (the VM's name in it). */
+    public Thread start(UnaryOperator<String> naming) {
+        return Thread.ofPlatform().name(naming.apply("vcpu-" + vcpu.id())).start(this);
     }
 
     @Override

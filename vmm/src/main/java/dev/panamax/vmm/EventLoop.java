@@ -76,8 +76,9 @@ final class EventLoop implements AutoCloseable {
         return deviceEvents.get();
     }
 
-    void start() {
-        thread = Thread.ofPlatform().name("event-loop").daemon().start(this::loop);
+    /** Starts the loop's thread, named {@code name}. */
+    void start(String name) {
+        thread = Thread.ofPlatform().name(name).daemon().start(this::loop);
     }
 
     private void loop() {

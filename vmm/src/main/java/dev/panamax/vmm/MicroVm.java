@@ -165,7 +165,7 @@ public final class MicroVm implements AutoCloseable {
             }
             microVm.eventLoop = own(resources, new EventLoop());
             virtio.attach(vm, memory, buses.mmio, microVm.eventLoop, resources);
-            microVm.eventLoop.start();
+            microVm.eventLoop.start(config.threadName("event-loop"));
 
             List<CpuidEntry> supported = kvm.supportedCpuid();
             boolean kvmclockCtrl = kvm.checkExtension(kvm_h.KVM_CAP_KVMCLOCK_CTRL) > 0;
@@ -178,11 +178,12 @@ public final class MicroVm implements AutoCloseable {
                 }
                 microVm.loops.add(new VcpuLoop(vcpu, buses, microVm::stopWith, microVm.gate, kvmclockCtrl));
             }
-            console.input().ifPresent(in -> microVm.inputThread = microVm.startInput(in, serial));
-            microVm.threads.add(microVm.startInterruptWatchdog());
+            console.input().ifPresent(in -> microVm.inputThread = microVm.startInput(in, serial,
+                    config.threadName("serial-in")));
+            microVm.threads.add(microVm.startInterruptWatchdog(config.threadName("irq-watchdog")));
             own(resources, new VcpuExitSampler(microVm::vcpuMetrics)).register(); // closed with the VM
             for (VcpuLoop loop : microVm.loops) {
-                microVm.threads.add(loop.start());
+                microVm.threads.add(loop.start(config::threadName));
             }
             VmEvents.started(machine.vcpuCount(), map.ramSize(), boot.kernelImage().toString(), config.bootTimer(),
                     System.nanoTime() - startNanos);
@@ -210,8 +211,8 @@ public final class MicroVm implements AutoCloseable {
      * than blocking in {@code read()}, so that {@link #close()} can stop and join it before the
      * UART's eventfd is closed (a blocked read cannot be interrupted).
      */
-    private Thread startInput(InputStream in, Serial8250 serial) {
-        return Thread.ofPlatform().name("serial-in").daemon().start(() -> {
+    private Thread startInput(InputStream in, Serial8250 serial, String name) {
+        return Thread.ofPlatform().name(name).daemon().start(() -> {
             byte[] buffer = new byte[64];
             try {
                 while (!stopped.isDone()) {
@@ -236,8 +237,8 @@ public final class MicroVm implements AutoCloseable {
      * Re-raises serial and keyboard interrupts the guest never acknowledged (see {@link
      * Serial8250}), until the VM stops; patience counts running time only.
      */
-    private Thread startInterruptWatchdog() {
-        return Thread.ofPlatform().name("irq-watchdog").daemon().start(() -> {
+    private Thread startInterruptWatchdog(String name) {
+        return Thread.ofPlatform().name(name).daemon().start(() -> {
             long patience = INTERRUPT_PATIENCE.toNanos();
             try {
                 while (awaitStop(INTERRUPT_PATIENCE).isEmpty()) {

@@ -98,7 +98,7 @@ final class VirtioDevices {
             resources.push(work);
             VsockDevice vsock;
             try {
-                vsock = VsockDevice.open(v.guestCid(), v.udsPath(), work::signal);
+                vsock = VsockDevice.open(v.guestCid(), v.udsPath(), work::signal, config.threadName("vsock-io"));
             } catch (RuntimeException e) {
                 throw new DeviceException("vsock: " + e.getMessage(), e);
             }

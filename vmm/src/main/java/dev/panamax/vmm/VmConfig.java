@@ -14,12 +14,17 @@ import java.util.Optional;
  * builds one from a Firecracker-style JSON file or from flags; embedders build one directly.
  * Values are validated here, so every face of Panamax refuses the same bad input the same way.
  *
+ * @param name      names the VM's threads ({@code NAME/vcpu-0}); empty: the roles alone
  * @param bootTimer Firecracker's {@code --boot-timer}: add the boot-timer device, which logs the
  *     guest's boot time when its init writes 123 to {@code 0xc0000000}
  */
 public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Optional<Entropy> entropy,
-        List<NetworkInterface> networkInterfaces, Optional<Vsock> vsock, boolean bootTimer) {
+        List<NetworkInterface> networkInterfaces, Optional<Vsock> vsock, boolean bootTimer, Optional<String> name) {
     public VmConfig {
+        Objects.requireNonNull(name, "name");
+        if (name.isPresent() && (name.get().isBlank() || name.get().length() > 64)) {
+            throw new IllegalArgumentException("name \"" + name.get() + "\" must be 1 to 64 characters");
+        }
         Objects.requireNonNull(boot, "boot");
         Objects.requireNonNull(machine, "machine");
         drives = List.copyOf(drives);
@@ -58,7 +63,7 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
     /** A VM without the boot timer. */
     public VmConfig(BootSource boot, Machine machine, List<Drive> drives, Optional<Entropy> entropy,
             List<NetworkInterface> networkInterfaces, Optional<Vsock> vsock) {
-        this(boot, machine, drives, entropy, networkInterfaces, vsock, false);
+        this(boot, machine, drives, entropy, networkInterfaces, vsock, false, Optional.empty());
     }
 
     /** A VM with no devices beyond the console. */
@@ -73,12 +78,22 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
 
     /** This config with another boot source. */
     public VmConfig withBoot(BootSource newBoot) {
-        return new VmConfig(newBoot, machine, drives, entropy, networkInterfaces, vsock, bootTimer);
+        return new VmConfig(newBoot, machine, drives, entropy, networkInterfaces, vsock, bootTimer, name);
     }
 
     /** This config with the boot-timer device added or removed. */
     public VmConfig withBootTimer(boolean enabled) {
-        return new VmConfig(boot, machine, drives, entropy, networkInterfaces, vsock, enabled);
+        return new VmConfig(boot, machine, drives, entropy, networkInterfaces, vsock, enabled, name);
+    }
+
+    /** This config with a name: the VM's threads carry it, so that many VMs in one JVM can be told apart. */
+    public VmConfig withName(String newName) {
+        return new VmConfig(boot, machine, drives, entropy, networkInterfaces, vsock, bootTimer, Optional.of(newName));
+    }
+
+    /** The name of this VM's thread for {@code role} ({@code vcpu-0}): {@code NAME/vcpu-0}, or the role alone. */
+    public String threadName(String role) {
+        return name.map(n -> n + "/" + role).orElse(role);
     }
 
     private static <T> void requireUnique(List<T> items, java.util.function.Function<T, String> key, String name) {

@@ -25,7 +25,7 @@ class EventLoopTest {
                 thread.set(Thread.currentThread().getName());
                 ran.countDown();
             });
-            loop.start();
+            loop.start("event-loop");
             bad.signal();
             good.signal();
             assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
@@ -41,7 +41,7 @@ class EventLoopTest {
             AtomicInteger runs = new AtomicInteger();
             EventLoop loop = new EventLoop();
             loop.add(doorbell, runs::incrementAndGet);
-            loop.start();
+            loop.start("event-loop");
             loop.pause();
             loop.pause(); // idempotent
             doorbell.signal();
@@ -73,7 +73,7 @@ class EventLoopTest {
                     Thread.currentThread().interrupt();
                 }
             });
-            loop.start();
+            loop.start("event-loop");
             doorbell.signal();
             assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Void> paused = CompletableFuture.runAsync(() -> {
@@ -103,7 +103,7 @@ class EventLoopTest {
             AtomicInteger runs = new AtomicInteger();
             EventLoop loop = new EventLoop();
             loop.addReadable(tap, runs::incrementAndGet);
-            loop.start();
+            loop.start("event-loop");
             tap.signal();
             awaitRuns(runs, 1);
             Thread.sleep(200);

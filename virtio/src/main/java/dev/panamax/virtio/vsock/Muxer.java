@@ -111,13 +111,14 @@ final class Muxer implements AutoCloseable {
     /** Host socket writes of the guest's bytes that failed. */
     final Counter txWriteFails = new Counter();
 
-    private Muxer(long guestCid, Path udsPath, Runnable wake, Selector selector, ServerSocketChannel listener) {
+    private Muxer(long guestCid, Path udsPath, Runnable wake, Selector selector, ServerSocketChannel listener,
+            String threadName) {
         this.guestCid = guestCid;
         this.udsPath = udsPath;
         this.wake = wake;
         this.selector = selector;
         this.listener = listener;
-        this.selectorThread = Thread.ofPlatform().name("vsock-io").daemon().unstarted(this::selectLoop);
+        this.selectorThread = Thread.ofPlatform().name(threadName).daemon().unstarted(this::selectLoop);
     }
 
     /**
@@ -126,7 +127,7 @@ final class Muxer implements AutoCloseable {
      * @throws IllegalArgumentException when its directory is missing or the path exists
      * @throws UncheckedIOException     when it cannot be bound
      */
-    static Muxer open(long guestCid, Path udsPath, Runnable wake) {
+    static Muxer open(long guestCid, Path udsPath, Runnable wake, String threadName) {
         Path dir = udsPath.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("uds_path " + udsPath + ": directory does not exist");
@@ -142,7 +143,7 @@ final class Muxer implements AutoCloseable {
             listener.bind(UnixDomainSocketAddress.of(udsPath), BACKLOG);
             listener.configureBlocking(false);
             listener.register(selector, SelectionKey.OP_ACCEPT);
-            Muxer muxer = new Muxer(guestCid, udsPath, wake, selector, listener);
+            Muxer muxer = new Muxer(guestCid, udsPath, wake, selector, listener, threadName);
             muxer.selectorThread.start();
             return muxer;
         } catch (IOException e) {

@@ -74,7 +74,12 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
      * @throws UncheckedIOException     when the socket cannot be bound
      */
     public static VsockDevice open(long guestCid, Path udsPath, Runnable wake) {
-        return new VsockDevice(guestCid, wake, Muxer.open(guestCid, udsPath, wake));
+        return open(guestCid, udsPath, wake, "vsock-io");
+    }
+
+    /** {@link #open(long, Path, Runnable)} with its selector thread named {@code threadName}. */
+    public static VsockDevice open(long guestCid, Path udsPath, Runnable wake, String threadName) {
+        return new VsockDevice(guestCid, wake, Muxer.open(guestCid, udsPath, wake, threadName));
     }
 
     public long guestCid() {
