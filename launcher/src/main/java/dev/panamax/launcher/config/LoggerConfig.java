@@ -5,8 +5,6 @@ import dev.panamax.launcher.logging.LogOutput;
 import dev.panamax.launcher.logging.LogSettings;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -47,26 +45,8 @@ record LoggerConfig(
      * directory. Firecracker's defaults: Info, no level, no origin.
      */
     LogSettings toSettings(Path workingDir) {
-        Optional<Path> path = Optional.empty();
-        String pathKey = KeyPath.key(KEY, LOG_PATH);
-        if (logPath != null) {
-            if (logPath.isEmpty()) {
-                throw ConfigException.at(pathKey, "empty path");
-            }
-            Path p;
-            try {
-                p = workingDir.resolve(logPath).toAbsolutePath();
-            } catch (InvalidPathException e) {
-                throw ConfigException.at(pathKey, Show.quote(logPath) + " is not a valid path");
-            }
-            if (Files.isDirectory(p)) {
-                throw ConfigException.at(pathKey, p + ": is a directory");
-            }
-            if (p.getParent() == null || !Files.isDirectory(p.getParent())) {
-                throw ConfigException.at(pathKey, p + ": directory " + p.getParent() + " does not exist");
-            }
-            path = Optional.of(p);
-        }
+        Optional<Path> path = Optional.ofNullable(logPath)
+                .map(given -> HostFile.writable(KeyPath.key(KEY, LOG_PATH), given, workingDir));
         if (module != null && module.isBlank()) {
             throw ConfigException.at(KeyPath.key(KEY, MODULE), "empty module name");
         }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /** Firecracker's {@code metrics} section, as given: also the body of {@code PUT /metrics}. */
@@ -19,21 +17,6 @@ record MetricsConfig(@JsonProperty(METRICS_PATH) @JsonSetter(nulls = Nulls.FAIL)
         if (metricsPath == null) {
             throw ConfigException.at(key, "missing required key");
         }
-        if (metricsPath.isEmpty()) {
-            throw ConfigException.at(key, "empty path");
-        }
-        Path path;
-        try {
-            path = workingDir.resolve(metricsPath).toAbsolutePath();
-        } catch (InvalidPathException e) {
-            throw ConfigException.at(key, Show.quote(metricsPath) + " is not a valid path");
-        }
-        if (Files.isDirectory(path)) {
-            throw ConfigException.at(key, path + ": is a directory");
-        }
-        if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
-            throw ConfigException.at(key, path + ": directory " + path.getParent() + " does not exist");
-        }
-        return path;
+        return HostFile.writable(key, metricsPath, workingDir);
     }
 }

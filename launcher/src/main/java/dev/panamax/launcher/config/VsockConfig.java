@@ -7,7 +7,6 @@ import dev.panamax.vmm.VmConfig;
 
 import java.math.BigInteger;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
@@ -44,19 +43,7 @@ record VsockConfig(
             throw ConfigException.at(cidKey, guestCid + " is not in " + VmConfig.Vsock.MIN_GUEST_CID + ".."
                     + VmConfig.Vsock.MAX_GUEST_CID + " (0 to 2 are reserved)");
         }
-        if (udsPath.isEmpty()) {
-            throw ConfigException.at(pathKey, "empty path");
-        }
-        Path path;
-        try {
-            path = workingDir.resolve(udsPath).toAbsolutePath();
-        } catch (InvalidPathException e) {
-            throw ConfigException.at(pathKey, Show.quote(udsPath) + " is not a valid path");
-        }
-        Path dir = path.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw ConfigException.at(pathKey, path + ": directory " + dir + " does not exist");
-        }
+        Path path = HostFile.writable(pathKey, udsPath, workingDir);
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             throw ConfigException.at(pathKey, path + ": already exists (another VM's socket? remove it or choose "
                     + "another path)");
