@@ -91,16 +91,20 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     private final Counter flushCount = new Counter();
     private final String driveId;
     private final boolean readOnly;
+    /** Whether VIRTIO_BLK_F_FLUSH is offered (Firecracker's cache_type Writeback) or not (Unsafe). */
+    private final boolean offersFlush;
     private volatile long capacitySectors;
     private final byte[] serial;
     private final byte[] config;
 
-    private BlockDevice(Path path, FileChannel file, Flusher flusher, boolean readOnly, long capacitySectors,
+    private BlockDevice(Path path, FileChannel file, Flusher flusher, boolean readOnly, boolean offersFlush,
+            long capacitySectors,
             String driveId) {
         this.path = path;
         this.file = file;
         this.flusher = flusher;
         this.readOnly = readOnly;
+        this.offersFlush = offersFlush;
         this.capacitySectors = capacitySectors;
         this.serial = Arrays.copyOf(driveId.getBytes(StandardCharsets.US_ASCII), ID_BYTES);
         this.driveId = driveId;
@@ -120,13 +124,25 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
      * @throws UncheckedIOException     when it cannot be opened (e.g. no permission)
      */
     public static BlockDevice open(Path path, boolean readOnly, String driveId) {
-        return open(path, readOnly, driveId, Flusher.FSYNC);
+        return open(path, readOnly, driveId, true);
+    }
+
+    /**
+     * {@link #open(Path, boolean, String)}, offering the guest flushes ({@code offersFlush}: the
+     * guest's flush is an fsync of the image, Firecracker's cache_type Writeback) or not (Unsafe:
+     * the guest believes the disk has no write cache; its writes still reach the host file at
+     * once, so they survive the VMM's death, but not the host's).
+     */
+    public static BlockDevice open(Path path, boolean readOnly, String driveId, boolean offersFlush) {
+        FileChannel channel = openImage(path, readOnly);
+        return new BlockDevice(path, channel, Flusher.FSYNC, readOnly, offersFlush, sizeInSectors(path, channel),
+                driveId);
     }
 
     /** {@link #open(Path, boolean, String)} with the guest's flushes going to {@code flusher}. */
     static BlockDevice open(Path path, boolean readOnly, String driveId, Flusher flusher) {
         FileChannel channel = openImage(path, readOnly);
-        return new BlockDevice(path, channel, flusher, readOnly, sizeInSectors(path, channel), driveId);
+        return new BlockDevice(path, channel, flusher, readOnly, true, sizeInSectors(path, channel), driveId);
     }
 
     /** Opens an image file for the mode asked; the message of a failure is one line naming it. */
@@ -216,7 +232,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
 
     @Override
     public long deviceFeatures() {
-        long features = Feature.bit(Feature.BLK_FLUSH) | Feature.bit(Feature.BLK_SEG_MAX);
+        long features = (offersFlush ? Feature.bit(Feature.BLK_FLUSH) : 0) | Feature.bit(Feature.BLK_SEG_MAX);
         return readOnly ? features | Feature.bit(Feature.BLK_RO) : features;
     }
 

@@ -123,6 +123,15 @@ class BlockDeviceTest {
     }
 
     @Test
+    void anUnsafeDriveOffersNoFlush() throws IOException {
+        try (BlockDevice unsafe = BlockDevice.open(image, false, "u", false);
+             BlockDevice writeback = BlockDevice.open(dir.resolve("disk.img"), true, "w", true)) {
+            assertThat(unsafe.deviceFeatures() & (1L << 9)).as("FLUSH").isZero();
+            assertThat(writeback.deviceFeatures() & (1L << 9)).as("FLUSH").isNotZero();
+        }
+    }
+
+    @Test
     void readsAKnownSector() {
         BlockClient c = start(false, 0);
         BlockClient.Result r = c.read(3, 512);

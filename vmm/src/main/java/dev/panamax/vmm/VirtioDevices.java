@@ -74,7 +74,8 @@ final class VirtioDevices {
             try {
                 // locked before it is opened: a drive never serves an image another VM writes
                 devices.imageLocks.put(d.driveId(), ImageLock.acquire(d.pathOnHost(), !d.isReadOnly()));
-                block = BlockDevice.open(d.pathOnHost(), d.isReadOnly(), d.driveId());
+                block = BlockDevice.open(d.pathOnHost(), d.isReadOnly(), d.driveId(),
+                        d.cacheType() == VmConfig.Drive.CacheType.WRITEBACK);
             } catch (RuntimeException e) {
                 throw new DeviceException("drive " + d.driveId() + ": " + e.getMessage(), e);
             }

@@ -110,8 +110,22 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
      * One of Firecracker's {@code drives}: a virtio-blk device backed by a raw image file.
      * The root device is announced first and named by {@code root=/dev/vda} on the command line.
      */
-    public record Drive(String driveId, Path pathOnHost, boolean isRootDevice, boolean isReadOnly) {
+    public record Drive(String driveId, Path pathOnHost, boolean isRootDevice, boolean isReadOnly, CacheType cacheType) {
+        /** Firecracker's {@code cache_type}: whether the guest is offered flushes. */
+        public enum CacheType {
+            /** No flush offered (Firecracker's default): writes reach the host file at once, never fsynced. */
+            UNSAFE,
+            /** VIRTIO_BLK_F_FLUSH offered: each guest flush is an fsync of the image. */
+            WRITEBACK
+        }
+
+        /** A drive with Firecracker's default cache type, Unsafe. */
+        public Drive(String driveId, Path pathOnHost, boolean isRootDevice, boolean isReadOnly) {
+            this(driveId, pathOnHost, isRootDevice, isReadOnly, CacheType.UNSAFE);
+        }
+
         public Drive {
+            Objects.requireNonNull(cacheType, "cache_type");
             Objects.requireNonNull(driveId, "drive_id");
             Objects.requireNonNull(pathOnHost, "path_on_host");
             if (driveId.isEmpty() || driveId.length() > 20) {

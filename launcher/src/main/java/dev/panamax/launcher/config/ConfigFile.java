@@ -34,7 +34,7 @@ import java.util.List;
  *       configs load.</li>
  *   <li>Drives: a non-null {@code partuuid}, {@code rate_limiter} or {@code socket} (vhost-user)
  *       and {@code io_engine: "Async"} are refused; {@code io_engine: "Sync"} is the default.
- *       Both {@code cache_type}s are accepted and mean the same ({@link DriveConfig} says why).
+ *       {@code cache_type} Writeback offers the guest flushes, Unsafe (the default) does not.
  *       {@code path_on_host} must be a readable regular file, and writable unless
  *       {@code is_read_only}. Duplicate {@code drive_id}s, a second root device and too many
  *       drives are {@link VmConfig}'s refusals.</li>

@@ -13,10 +13,11 @@ import java.nio.file.Path;
  * One of Firecracker's {@code drives}, as given: also the body of {@code PUT /drives/{id}}.
  *
  * <p>{@code path_on_host} is optional here as in Firecracker (which leaves it out for vhost-user
- * drives), but {@link #toDrive} requires it, since Panamax has no vhost-user. Both
- * {@code cache_type}s mean the same: Panamax always honours the guest's flush requests with an
- * fsync of the image, so {@code "Writeback"} gets what it asks for and {@code "Unsafe"} (the
- * default, under which Firecracker ignores flushes) gets more durability than it asks for.
+ * drives), but {@link #toDrive} requires it, since Panamax has no vhost-user.
+ * {@code cache_type} is Firecracker's: {@code "Writeback"} offers the guest flushes (each an
+ * fsync of the image), {@code "Unsafe"} (the default) does not; either way the guest's writes
+ * reach the image file at once, so they survive the VMM's death, and only Writeback survives
+ * the host's.
  * {@code rate_limiter} is kept as plain JSON until Panamax implements rate limiting.
  *
  * @param isReadOnly null means false
@@ -93,6 +94,8 @@ record DriveConfig(
             throw ConfigException.at(pathKey, file
                     + ": not writable (for a read-only drive give is_read_only: true, or PATH,ro to --drive)");
         }
-        return ConfigException.building(() -> new VmConfig.Drive(driveId, file, isRootDevice, readOnly));
+        VmConfig.Drive.CacheType cache = cacheType == CacheType.WRITEBACK
+                ? VmConfig.Drive.CacheType.WRITEBACK : VmConfig.Drive.CacheType.UNSAFE;
+        return ConfigException.building(() -> new VmConfig.Drive(driveId, file, isRootDevice, readOnly, cache));
     }
 }

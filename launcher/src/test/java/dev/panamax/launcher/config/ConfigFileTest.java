@@ -370,7 +370,7 @@ class ConfigFileTest {
 
         assertThat(config.drives()).containsExactly(
                 new VmConfig.Drive("rootfs", rootfs, true, false),
-                new VmConfig.Drive("data", data, false, true));
+                new VmConfig.Drive("data", data, false, true, VmConfig.Drive.CacheType.WRITEBACK));
         assertThat(config.drives().getFirst().pathOnHost()).isAbsolute();
         assertThat(config.entropy()).contains(new VmConfig.Entropy());
     }
@@ -488,6 +488,16 @@ class ConfigFileTest {
                     .append("\", \"path_on_host\": \"a.img\", \"is_root_device\": false, \"is_read_only\": true}");
         }
         assertThat(error(vm("\"drives\": [" + drives + "]"))).isEqualTo("drives: 14 drives, at most 13");
+    }
+
+    @Test
+    void cacheTypeIsFirecrackers() throws IOException {
+        image("rootfs.ext4");
+        assertThat(read(drive(ROOT + ", \"cache_type\": \"Writeback\"")).drives().getFirst().cacheType())
+                .isEqualTo(VmConfig.Drive.CacheType.WRITEBACK);
+        assertThat(read(drive(ROOT + ", \"cache_type\": \"Unsafe\"")).drives().getFirst().cacheType())
+                .isEqualTo(VmConfig.Drive.CacheType.UNSAFE);
+        assertThat(read(drive(ROOT)).drives().getFirst().cacheType()).isEqualTo(VmConfig.Drive.CacheType.UNSAFE);
     }
 
     @Test
