@@ -11,7 +11,9 @@ import dev.panamax.vmm.boot.BootProtocol;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,11 +80,19 @@ class LinuxBootIT {
         assertThat(memTotalKib(guest)).isBetween(100L * 1024, 128L * 1024);
     }
 
+    /**
+     * Asked through the console, not the exec agent: with 4 vCPUs an exec over vsock has hung in
+     * the nested host (the second of two, once in two CI runs; see issue 11's note).
+     */
     @Test
-    @MicroVmTest(cpus = 4, memMib = 5 * 1024)
-    void fourVcpusAndFiveGibSplitAroundTheMmioGap(Guest guest) {
-        assertThat(guest.exec("nproc").stdout()).isEqualTo("4\n");
-        assertThat(memTotalKib(guest)).isBetween(4800L * 1024, 5L * 1024 * 1024);
+    void fourVcpusAndFiveGibSplitAroundTheMmioGap() throws Exception {
+        try (GuestSession guest = GuestSession.boot(4, 5 * 1024, List.of(), false)) {
+            Matcher m = guest.run("echo answer-$((6*7)) cpus=$(nproc) mem=$(grep MemTotal /proc/meminfo)",
+                    "answer-42 cpus=(\\d+) mem=MemTotal:\\s+(\\d+) kB");
+            guest.reboot();
+            assertThat(Integer.parseInt(m.group(1))).isEqualTo(4);
+            assertThat(Long.parseLong(m.group(2))).isBetween(4800L * 1024, 5L * 1024 * 1024);
+        }
     }
 
     private static long memTotalKib(Guest guest) {
