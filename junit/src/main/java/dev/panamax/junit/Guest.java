@@ -129,7 +129,7 @@ public final class Guest implements Startable {
                     .name("pmx-" + id + "-timeouts").daemon().unstarted(r));
             agent = new AgentClient(uds, OptionalInt.of(spec.agentPort()), timers);
             VmConfig config = new VmConfig(new VmConfig.BootSource(spec.kernel(), spec.initrd(), kernelArgs(),
-                    BootProtocol.LINUX_64), new VmConfig.Machine(spec.cpus(), spec.memMib()), List.of(),
+                    BootProtocol.LINUX_64), new VmConfig.Machine(spec.cpus(), spec.memMib()), spec.drives(),
                     Optional.empty(), List.of(), Optional.of(new VmConfig.Vsock(GUEST_CID, uds))).withName(id);
             try {
                 vm = MicroVm.start(config, Console.outputOnly(console));

@@ -1,8 +1,11 @@
 package dev.panamax.junit;
 
+import dev.panamax.vmm.VmConfig;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,10 +13,10 @@ import java.util.Optional;
  * What a {@link Guest} boots: a kernel and initramfs whose init starts the agent when the
  * command line says {@code pmx_agent=PORT} (Panamax's test guest, scripts/build-guest.sh, does),
  * the machine's size, kernel arguments added to the ones Guest needs, and how long the guest
- * may take to become ready.
+ * may take to become ready, and the drives it sees.
  */
 public record GuestSpec(Path kernel, Optional<Path> initrd, int cpus, long memMib, String kernelArgs,
-                        Duration bootTimeout, int agentPort) {
+                        Duration bootTimeout, int agentPort, List<VmConfig.Drive> drives) {
     /** Where the agent listens unless told otherwise. */
     public static final int DEFAULT_AGENT_PORT = 1024;
     /** Generous: a nested (TCG) host boots the test guest in seconds, a cold JVM adds its own. */
@@ -28,6 +31,7 @@ public record GuestSpec(Path kernel, Optional<Path> initrd, int cpus, long memMi
         Objects.requireNonNull(initrd, "initrd");
         Objects.requireNonNull(kernelArgs, "kernelArgs");
         Objects.requireNonNull(bootTimeout, "bootTimeout");
+        drives = List.copyOf(drives);
         if (cpus < 1) {
             throw new IllegalArgumentException("cpus must be at least 1: " + cpus);
         }
@@ -38,7 +42,7 @@ public record GuestSpec(Path kernel, Optional<Path> initrd, int cpus, long memMi
 
     /** {@code kernel} + {@code initrd}, 1 vCPU, 128 MiB. */
     public static GuestSpec of(Path kernel, Path initrd) {
-        return new GuestSpec(kernel, Optional.of(initrd), 1, 128, "", DEFAULT_BOOT_TIMEOUT, DEFAULT_AGENT_PORT);
+        return new GuestSpec(kernel, Optional.of(initrd), 1, 128, "", DEFAULT_BOOT_TIMEOUT, DEFAULT_AGENT_PORT, List.of());
     }
 
     /**
@@ -66,23 +70,28 @@ public record GuestSpec(Path kernel, Optional<Path> initrd, int cpus, long memMi
     }
 
     public GuestSpec withCpus(int n) {
-        return new GuestSpec(kernel, initrd, n, memMib, kernelArgs, bootTimeout, agentPort);
+        return new GuestSpec(kernel, initrd, n, memMib, kernelArgs, bootTimeout, agentPort, drives);
     }
 
     public GuestSpec withMemMib(long mib) {
-        return new GuestSpec(kernel, initrd, cpus, mib, kernelArgs, bootTimeout, agentPort);
+        return new GuestSpec(kernel, initrd, cpus, mib, kernelArgs, bootTimeout, agentPort, drives);
     }
 
     /** These words added to the kernel command line (after the ones Guest needs). */
     public GuestSpec withKernelArgs(String args) {
-        return new GuestSpec(kernel, initrd, cpus, memMib, args, bootTimeout, agentPort);
+        return new GuestSpec(kernel, initrd, cpus, memMib, args, bootTimeout, agentPort, drives);
     }
 
     public GuestSpec withBootTimeout(Duration t) {
-        return new GuestSpec(kernel, initrd, cpus, memMib, kernelArgs, t, agentPort);
+        return new GuestSpec(kernel, initrd, cpus, memMib, kernelArgs, t, agentPort, drives);
+    }
+
+    /** These drives, in order: the guest's /dev/vda, /dev/vdb, ... (the initramfs stays its root). */
+    public GuestSpec withDrives(List<VmConfig.Drive> newDrives) {
+        return new GuestSpec(kernel, initrd, cpus, memMib, kernelArgs, bootTimeout, agentPort, newDrives);
     }
 
     public GuestSpec withAgentPort(int port) {
-        return new GuestSpec(kernel, initrd, cpus, memMib, kernelArgs, bootTimeout, port);
+        return new GuestSpec(kernel, initrd, cpus, memMib, kernelArgs, bootTimeout, port, drives);
     }
 }

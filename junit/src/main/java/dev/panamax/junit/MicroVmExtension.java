@@ -1,5 +1,6 @@
 package dev.panamax.junit;
 
+import dev.panamax.vmm.VmConfig;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -115,13 +118,25 @@ public final class MicroVmExtension implements ParameterResolver, AfterEachCallb
     static GuestSpec spec(MicroVmTest t) {
         GuestSpec base = t.kernel().isEmpty() ? GuestSpec.testGuest()
                 : new GuestSpec(Path.of(t.kernel()), t.initrd().isEmpty() ? Optional.empty() : Optional.of(Path.of(t.initrd())),
-                        1, 128, "", GuestSpec.DEFAULT_BOOT_TIMEOUT, GuestSpec.DEFAULT_AGENT_PORT);
+                        1, 128, "", GuestSpec.DEFAULT_BOOT_TIMEOUT, GuestSpec.DEFAULT_AGENT_PORT, List.of());
         if (t.kernel().isEmpty() && !t.initrd().isEmpty()) {
             base = new GuestSpec(base.kernel(), Optional.of(Path.of(t.initrd())), 1, 128, "",
-                    GuestSpec.DEFAULT_BOOT_TIMEOUT, GuestSpec.DEFAULT_AGENT_PORT);
+                    GuestSpec.DEFAULT_BOOT_TIMEOUT, GuestSpec.DEFAULT_AGENT_PORT, List.of());
         }
         return base.withCpus(t.cpus()).withMemMib(t.memMib()).withKernelArgs(t.kernelArgs())
-                .withBootTimeout(Duration.ofSeconds(t.bootTimeoutSeconds())).withAgentPort(t.agentPort());
+                .withBootTimeout(Duration.ofSeconds(t.bootTimeoutSeconds())).withAgentPort(t.agentPort())
+                .withDrives(drives(t.drives()));
+    }
+
+    /** {@code PATH[,ro]} each, as the launcher's {@code --drive} reads them; relative to the working directory. */
+    private static List<VmConfig.Drive> drives(String[] declared) {
+        List<VmConfig.Drive> drives = new ArrayList<>(declared.length);
+        for (int i = 0; i < declared.length; i++) {
+            boolean readOnly = declared[i].endsWith(",ro");
+            String path = readOnly ? declared[i].substring(0, declared[i].length() - ",ro".length()) : declared[i];
+            drives.add(new VmConfig.Drive("drive" + i, Path.of(path).toAbsolutePath(), false, readOnly));
+        }
+        return drives;
     }
 
     /** {@code Class.method}, trimmed to what a thread name and a socket path can carry. */

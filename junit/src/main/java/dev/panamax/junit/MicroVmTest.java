@@ -41,6 +41,14 @@ public @interface MicroVmTest {
     /** Words added to the kernel command line. */
     String kernelArgs() default "";
 
+    /**
+     * Drives, as {@code PATH[,ro]} (the launcher's {@code --drive}), relative to the working
+     * directory: the guest's /dev/vda, /dev/vdb, ... in order, drive ids {@code drive0}, ...; none
+     * is the root device (the initramfs is). A writable image is the test's own while it runs
+     * (another VM cannot open it); read-only ones are shared.
+     */
+    String[] drives() default {};
+
     /** How long the guest may take to become ready. */
     long bootTimeoutSeconds() default 180;
 

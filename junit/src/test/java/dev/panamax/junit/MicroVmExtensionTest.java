@@ -1,5 +1,6 @@
 package dev.panamax.junit;
 
+import dev.panamax.vmm.VmConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
@@ -32,7 +33,9 @@ class MicroVmExtensionTest {
         MicroVmTest t = Declared.class.getAnnotation(MicroVmTest.class);
         GuestSpec spec = MicroVmExtension.spec(t);
         assertThat(spec).isEqualTo(new GuestSpec(Path.of("/k/bzImage"), Optional.of(Path.of("/k/initrd")), 3, 256,
-                "foo=bar", Duration.ofSeconds(9), 77));
+                "foo=bar", Duration.ofSeconds(9), 77, List.of(
+                        new VmConfig.Drive("drive0", Path.of("/d/data.img"), false, false),
+                        new VmConfig.Drive("drive1", Path.of("/d/shared.img"), false, true))));
         assertThat(Guest.create(spec, "x").kernelArgs())
                 .isEqualTo("console=ttyS0 quiet panic=-1 reboot=k pmx_agent=77 foo=bar");
     }
@@ -95,7 +98,7 @@ class MicroVmExtensionTest {
     }
 
     @MicroVmTest(kernel = "/k/bzImage", initrd = "/k/initrd", cpus = 3, memMib = 256, kernelArgs = "foo=bar",
-            bootTimeoutSeconds = 9, agentPort = 77)
+            bootTimeoutSeconds = 9, agentPort = 77, drives = {"/d/data.img", "/d/shared.img,ro"})
     static class Declared {}
 
     @MicroVmTest(kernel = "/no/such/bzImage")

@@ -80,6 +80,15 @@ class LinuxBootIT {
         assertThat(memTotalKib(guest)).isBetween(100L * 1024, 128L * 1024);
     }
 
+    /** A drive declared on the annotation (relative to the module's directory) is the guest's /dev/vda. */
+    @Test
+    @MicroVmTest(drives = "../build/guest/rootfs.ext4,ro")
+    void aDeclaredDriveIsTheGuestsVda(Guest guest) {
+        assertThat(guest.exec("cat", "/sys/block/vda/size").stdout()).isEqualTo("32768\n"); // 16 MiB
+        assertThat(guest.exec("sh", "-c", "mkdir -p /mnt && mount -o ro /dev/vda /mnt && cat /mnt/hello.txt").stdout())
+                .isEqualTo("hello from ext4\n");
+    }
+
     /**
      * Asked through the console, not the exec agent: with 4 vCPUs an exec over vsock has hung in
      * the nested host (the second of two, once in two CI runs; see issue 11's note).
