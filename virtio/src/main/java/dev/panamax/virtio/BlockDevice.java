@@ -134,15 +134,18 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
      * once, so they survive the VMM's death, but not the host's).
      */
     public static BlockDevice open(Path path, boolean readOnly, String driveId, boolean offersFlush) {
-        FileChannel channel = openImage(path, readOnly);
-        return new BlockDevice(path, channel, Flusher.FSYNC, readOnly, offersFlush, sizeInSectors(path, channel),
-                driveId);
+        return open(path, readOnly, driveId, offersFlush, Flusher.FSYNC);
     }
 
     /** {@link #open(Path, boolean, String)} with the guest's flushes going to {@code flusher}. */
     static BlockDevice open(Path path, boolean readOnly, String driveId, Flusher flusher) {
+        return open(path, readOnly, driveId, true, flusher);
+    }
+
+    private static BlockDevice open(Path path, boolean readOnly, String driveId, boolean offersFlush,
+            Flusher flusher) {
         FileChannel channel = openImage(path, readOnly);
-        return new BlockDevice(path, channel, flusher, readOnly, true, sizeInSectors(path, channel), driveId);
+        return new BlockDevice(path, channel, flusher, readOnly, offersFlush, sizeInSectors(path, channel), driveId);
     }
 
     /** Opens an image file for the mode asked; the message of a failure is one line naming it. */

@@ -53,8 +53,11 @@ final class VirtioDevices {
     private final List<Slot> slots = new ArrayList<>();
     /** Each drive's lock on its image, by drive id; released when the VM closes. */
     private final Map<String, ImageLock> imageLocks = new HashMap<>();
-    /** Each drive's transport, by drive id, once attached. */
-    private final Map<String, VirtioMmioDevice> driveTransports = new HashMap<>();
+    /** Each drive, by drive id, once attached. */
+    private final Map<String, AttachedDrive> attachedDrives = new HashMap<>();
+
+    /** A drive and the transport it is attached through, for changing its image later. */
+    private record AttachedDrive(BlockDevice block, VirtioMmioDevice transport) {}
     private final String rootArgs;
 
     private VirtioDevices(String rootArgs) {
@@ -126,20 +129,18 @@ final class VirtioDevices {
      * @throws DeviceException naming the drive, for an unknown drive or an image that cannot serve
      */
     void replaceDriveImage(String driveId, Path image) {
-        VirtioMmioDevice transport = driveTransports.get(driveId);
-        BlockDevice block = slots.stream().map(Slot::device).filter(BlockDevice.class::isInstance)
-                .map(BlockDevice.class::cast).filter(b -> b.driveId().equals(driveId)).findFirst().orElse(null);
-        if (transport == null || block == null) {
+        AttachedDrive drive = attachedDrives.get(driveId);
+        if (drive == null) {
             throw new DeviceException("drive " + driveId + ": no such drive", null);
         }
         ImageLock newLock;
         try {
-            newLock = ImageLock.acquire(image, !block.isReadOnly());
+            newLock = ImageLock.acquire(image, !drive.block().isReadOnly());
         } catch (RuntimeException e) {
             throw new DeviceException("drive " + driveId + ": " + e.getMessage(), e);
         }
         try {
-            transport.changeConfig(() -> block.replaceImage(image));
+            drive.transport().changeConfig(() -> drive.block().replaceImage(image));
         } catch (RuntimeException e) {
             newLock.close();
             throw new DeviceException("drive " + driveId + ": " + e.getMessage(), e);
@@ -206,7 +207,7 @@ final class VirtioDevices {
             });
             mmio.register(s.base(), MemoryMap.VIRTIO_MMIO_SIZE, device);
             if (s.device() instanceof BlockDevice block) {
-                driveTransports.put(block.driveId(), device);
+                attachedDrives.put(block.driveId(), new AttachedDrive(block, device));
             }
         }
     }

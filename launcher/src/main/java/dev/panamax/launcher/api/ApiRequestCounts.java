@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 
 /**
  * Requests the API answered, for the metrics groups {@code get_api_requests},
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  * those refused. Counted from the server's threads at once, hence adders.
  */
 final class ApiRequestCounts {
+    private static final Pattern PLAIN_RESOURCE = Pattern.compile("[a-z_]{1,32}");
+
     private final Map<String, Map<String, LongAdder>> byMethod = new ConcurrentHashMap<>();
 
     /** Counts {@code method path}, answered with {@code status}; unknown methods are not counted. */
@@ -26,7 +29,7 @@ final class ApiRequestCounts {
         String[] segments = path.split("/");
         String resource = segments.length > 1 && !segments[1].isEmpty()
                 ? segments[1].replace('-', '_') : "instance_info";
-        if (!resource.matches("[a-z_]{1,32}")) {
+        if (!PLAIN_RESOURCE.matcher(resource).matches()) {
             resource = "other"; // the client chose the path: keep the metric names few and plain
         }
         Map<String, LongAdder> fields = byMethod.computeIfAbsent(method.toLowerCase(java.util.Locale.ROOT)

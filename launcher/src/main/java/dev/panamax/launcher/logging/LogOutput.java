@@ -35,7 +35,7 @@ public final class LogOutput {
      * @throws IOException the log file cannot be opened (the log stays as it was)
      */
     public static void configure(LogSettings settings, String instanceId) throws IOException {
-        OutputStream out = settings.logPath().isPresent() ? open(settings.logPath().get()) : System.err;
+        OutputStream out = settings.logPath().isPresent() ? openForAppending(settings.logPath().get()) : System.err;
         configure((LoggerContext) LoggerFactory.getILoggerFactory(), settings, instanceId, out);
     }
 
@@ -67,7 +67,11 @@ public final class LogOutput {
         }
     }
 
-    private static OutputStream open(Path path) throws IOException {
+    /**
+     * Opens a log or metrics file as Firecracker does: a file is created if missing and appended
+     * to; a named pipe is opened for reading and writing, so that no reader needs to be there yet.
+     */
+    public static OutputStream openForAppending(Path path) throws IOException {
         if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
             // a named pipe: O_RDWR does not wait for a reader, O_WRONLY would
             return new FileOutputStream(new RandomAccessFile(path.toFile(), "rw").getFD());

@@ -3,17 +3,14 @@ package dev.panamax.launcher.metrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.panamax.device.MetricsGroup;
+import dev.panamax.launcher.logging.LogOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -62,10 +59,7 @@ public final class MetricsWriter implements AutoCloseable {
      */
     public static MetricsWriter open(Path path, Supplier<List<MetricsGroup>> counters,
             Supplier<List<MetricsGroup>> values) throws IOException {
-        OutputStream out = Files.exists(path) && !Files.isRegularFile(path)
-                ? new FileOutputStream(new RandomAccessFile(path.toFile(), "rw").getFD())
-                : Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        MetricsWriter writer = new MetricsWriter(out, counters, values, Clock.systemUTC());
+        MetricsWriter writer = new MetricsWriter(LogOutput.openForAppending(path), counters, values, Clock.systemUTC());
         long period = PERIOD.toMillis();
         writer.timer.scheduleAtFixedRate(writer::flushQuietly, period, period, TimeUnit.MILLISECONDS);
         return writer;
