@@ -130,7 +130,7 @@ public final class Guest implements Startable {
             agent = new AgentClient(uds, OptionalInt.of(spec.agentPort()), timers);
             VmConfig config = new VmConfig(new VmConfig.BootSource(spec.kernel(), spec.initrd(), kernelArgs(),
                     BootProtocol.LINUX_64), new VmConfig.Machine(spec.cpus(), spec.memMib()), spec.drives(),
-                    Optional.empty(), List.of(), Optional.of(new VmConfig.Vsock(GUEST_CID, uds))).withName(id);
+                    spec.entropy() ? Optional.of(new VmConfig.Entropy()) : Optional.empty(), List.of(), Optional.of(new VmConfig.Vsock(GUEST_CID, uds))).withName(id);
             try {
                 vm = MicroVm.start(config, Console.outputOnly(console));
             } catch (RuntimeException e) {

@@ -3,15 +3,23 @@ package dev.panamax.junit;
 import dev.panamax.vmm.VmConfig;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import dev.panamax.config.ConfigException;
+import dev.panamax.config.ConfigFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +34,8 @@ import java.util.Optional;
  * closes it however the test ends, and writes its console to a file per test. Stateless: every
  * guest lives in a store, so tests running in parallel never share one by accident.
  */
-public final class MicroVmExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback {
+public final class MicroVmExtension implements ParameterResolver, BeforeAllCallback, BeforeEachCallback,
+        AfterEachCallback, AfterAllCallback {
     /** System property: the folder of the per-test console logs. */
     public static final String CONSOLES_DIR_PROPERTY = "panamax.consoles.dir";
     /** The report entry naming a test's console log file. */
@@ -63,9 +72,52 @@ public final class MicroVmExtension implements ParameterResolver, AfterEachCallb
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        try {
+            // a @BeforeAll method's guest lives as long as the class, whatever the declaration says
+            return guest(context, context.getTestMethod().isEmpty());
+        } catch (GuestStartException e) {
+            throw new ParameterResolutionException(e.getMessage(), e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    /** Static {@link InjectGuest} fields: the class's guest. */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        inject(context.getRequiredTestClass(), null, context, true);
+    }
+
+    /** Instance {@link InjectGuest} fields (of the test class and enclosing instances): the test's guest. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+            inject(instance.getClass(), instance, context, false);
+        }
+    }
+
+    private static void inject(Class<?> type, Object instance, ExtensionContext context, boolean statics) {
+        for (Field f : AnnotationSupport.findAnnotatedFields(type, InjectGuest.class, field ->
+                Modifier.isStatic(field.getModifiers()) == statics, HierarchyTraversalMode.TOP_DOWN)) {
+            if (f.getType() != Guest.class || Modifier.isFinal(f.getModifiers())) {
+                throw new ExtensionConfigurationException("@InjectGuest field " + f.getDeclaringClass().getSimpleName()
+                        + "." + f.getName() + " must be a non-final field of type Guest");
+            }
+            Guest guest = guest(context, statics);
+            try {
+                f.setAccessible(true);
+                f.set(instance, guest);
+            } catch (IllegalAccessException e) {
+                throw new ExtensionConfigurationException("cannot set @InjectGuest field " + f.getName() + ": " + e, e);
+            }
+        }
+    }
+
+    /**
+     * The started guest of this test ({@code perClass}: of its class), booted on first use and
+     * kept in the owner's store, which closes it.
+     */
+    private static Guest guest(ExtensionContext context, boolean forClass) {
         MicroVmTest declared = declaration(context);
-        // a @BeforeAll method's guest lives as long as the class, whatever the declaration says
-        boolean perClass = declared.lifecycle() == MicroVmTest.Lifecycle.PER_CLASS || context.getTestMethod().isEmpty();
+        boolean perClass = forClass || declared.lifecycle() == MicroVmTest.Lifecycle.PER_CLASS;
         ExtensionContext owner = perClass ? classContext(context) : context;
         Held held = owner.getStore(NAMESPACE).getOrComputeIfAbsent(perClass ? CLASS_KEY : METHOD_KEY,
                 k -> new Held(Guest.create(spec(declared), guestId(owner))), Held.class);
@@ -78,8 +130,8 @@ public final class MicroVmExtension implements ParameterResolver, AfterEachCallb
                 }
             }
             if (held.failure != null) {
-                throw new ParameterResolutionException("the microVM for " + context.getDisplayName()
-                        + " did not boot: " + held.failure.getMessage(), held.failure);
+                throw new GuestStartException("the microVM for " + context.getDisplayName() + " did not boot: "
+                        + held.failure.getMessage(), held.failure);
             }
         }
         return held.guest;
@@ -116,16 +168,37 @@ public final class MicroVmExtension implements ParameterResolver, AfterEachCallb
     }
 
     static GuestSpec spec(MicroVmTest t) {
-        GuestSpec base = t.kernel().isEmpty() ? GuestSpec.testGuest()
-                : new GuestSpec(Path.of(t.kernel()), t.initrd().isEmpty() ? Optional.empty() : Optional.of(Path.of(t.initrd())),
-                        1, 128, "", GuestSpec.DEFAULT_BOOT_TIMEOUT, GuestSpec.DEFAULT_AGENT_PORT, List.of());
-        if (t.kernel().isEmpty() && !t.initrd().isEmpty()) {
-            base = new GuestSpec(base.kernel(), Optional.of(Path.of(t.initrd())), 1, 128, "",
-                    GuestSpec.DEFAULT_BOOT_TIMEOUT, GuestSpec.DEFAULT_AGENT_PORT, List.of());
+        GuestSpec base;
+        if (!t.configFile().isEmpty()) {
+            base = fromConfigFile(t);
+        } else if (t.kernel().isEmpty()) {
+            GuestSpec testGuest = GuestSpec.testGuest();
+            base = t.initrd().isEmpty() ? testGuest : new GuestSpec(testGuest.kernel(), Optional.of(Path.of(t.initrd())),
+                    1, 128, "", GuestSpec.DEFAULT_BOOT_TIMEOUT, GuestSpec.DEFAULT_AGENT_PORT, List.of());
+        } else {
+            base = new GuestSpec(Path.of(t.kernel()), t.initrd().isEmpty() ? Optional.empty() : Optional.of(Path.of(t.initrd())),
+                    1, 128, "", GuestSpec.DEFAULT_BOOT_TIMEOUT, GuestSpec.DEFAULT_AGENT_PORT, List.of());
         }
-        return base.withCpus(t.cpus()).withMemMib(t.memMib()).withKernelArgs(t.kernelArgs())
-                .withBootTimeout(Duration.ofSeconds(t.bootTimeoutSeconds())).withAgentPort(t.agentPort())
-                .withDrives(drives(t.drives()));
+        if (t.configFile().isEmpty()) {
+            base = base.withCpus(t.cpus()).withMemMib(t.memMib()).withDrives(drives(t.drives()));
+        }
+        String args = (base.kernelArgs() + " " + t.kernelArgs()).strip();
+        return base.withKernelArgs(args).withBootTimeout(Duration.ofSeconds(t.bootTimeoutSeconds()))
+                .withAgentPort(t.agentPort());
+    }
+
+    /** The config file's guest; declaring the machine twice is refused rather than silently merged. */
+    private static GuestSpec fromConfigFile(MicroVmTest t) {
+        String at = "@MicroVmTest(configFile = \"" + t.configFile() + "\")";
+        if (!t.kernel().isEmpty() || !t.initrd().isEmpty() || t.drives().length > 0 || t.cpus() != 1 || t.memMib() != 128) {
+            throw new ExtensionConfigurationException(at + ": the config file declares kernel, initrd, cpus, "
+                    + "memory and drives; leave those attributes out");
+        }
+        try {
+            return GuestSpec.fromConfig(ConfigFile.read(Path.of(t.configFile())), t.configFile());
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new ExtensionConfigurationException(at + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@code PATH[,ro]} each, as the launcher's {@code --drive} reads them; relative to the working directory. */

@@ -28,6 +28,17 @@ import java.lang.annotation.Target;
 @Inherited
 @ExtendWith(MicroVmExtension.class)
 public @interface MicroVmTest {
+    /**
+     * A Firecracker config file (relative to the working directory) declaring the guest instead of
+     * {@link #kernel()}, {@link #initrd()}, {@link #cpus()}, {@link #memMib()} and {@link #drives()}
+     * (leave those at their defaults): its {@code boot-source} (its {@code boot_args} follow the
+     * arguments the guest needs), {@code machine-config} and {@code drives}, read as strictly as the
+     * launcher reads it, and its {@code entropy}. It must have no {@code vsock} (the extension adds
+     * the agent's) and no {@code network-interfaces}; {@code logger} and {@code metrics} are not
+     * applied (the test's console log is its record).
+     */
+    String configFile() default "";
+
     /** The kernel image (bzImage); empty: the test guest's ({@link GuestSpec#testGuest()}). */
     String kernel() default "";
 

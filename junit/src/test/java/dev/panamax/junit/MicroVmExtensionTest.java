@@ -97,6 +97,80 @@ class MicroVmExtensionTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void aFirecrackerConfigFileDeclaresTheGuest() {
+        GuestSpec spec = MicroVmExtension.spec(FromConfig.class.getAnnotation(MicroVmTest.class));
+        Path dir = Path.of("src/test/resources/configs").toAbsolutePath();
+        assertThat(spec).isEqualTo(new GuestSpec(dir.resolve("kernel.bin"), Optional.empty(), 2, 192,
+                "console=ttyS0 reboot=k panic=1 answer=42 extra=1", Duration.ofSeconds(180), GuestSpec.DEFAULT_AGENT_PORT,
+                List.of(new VmConfig.Drive("data", dir.resolve("disk.img"), false, true)), true));
+    }
+
+    @Test
+    void aConfigFileWithItsOwnVsockOrWithMachineAttributesIsRefusedByName() {
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(ConfigWithVsock.class), selectClass(ConfigAndKernel.class)).execute();
+        results.testEvents().assertStatistics(s -> s.started(2).failed(2));
+        assertThat(results.testEvents().failed().list().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage()))
+                .anySatisfy(m -> assertThat(m).contains("configFile = \"src/test/resources/configs/vm-vsock.json\"")
+                        .contains("vsock: a test guest has the agent's vsock device"))
+                .anySatisfy(m -> assertThat(m).contains("the config file declares kernel, initrd, cpus, memory and drives"));
+    }
+
+    @Test
+    void injectedFieldsBootTheTestsGuestAndAFailedBootFailsTheTest() {
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(FieldMissingKernel.class), selectClass(FinalField.class)).execute();
+        results.testEvents().assertStatistics(s -> s.started(2).failed(2));
+        assertThat(results.testEvents().failed().list().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage()))
+                .anySatisfy(m -> assertThat(m).contains("the microVM for field() did not boot")
+                        .contains("guest FieldMissingKernel.field could not start"))
+                .anySatisfy(m -> assertThat(m).contains("@InjectGuest field FinalField.guest must be a non-final field of type Guest"));
+    }
+
+    @MicroVmTest(configFile = "src/test/resources/configs/vm.json", kernelArgs = "extra=1")
+    static class FromConfig {}
+
+    @MicroVmTest(configFile = "src/test/resources/configs/vm-vsock.json")
+    static class ConfigWithVsock {
+        @Test
+        void t(Guest guest) {
+            throw new AssertionError("booted " + guest);
+        }
+    }
+
+    @MicroVmTest(configFile = "src/test/resources/configs/vm.json", cpus = 4)
+    static class ConfigAndKernel {
+        @Test
+        void t(Guest guest) {
+            throw new AssertionError("booted " + guest);
+        }
+    }
+
+    @MicroVmTest(kernel = "/no/such/bzImage")
+    static class FieldMissingKernel {
+        @InjectGuest
+        Guest guest;
+
+        @Test
+        void field() {
+            throw new AssertionError("booted " + guest);
+        }
+    }
+
+    @MicroVmTest(kernel = "/no/such/bzImage")
+    static class FinalField {
+        @InjectGuest
+        final Guest guest = null;
+
+        @Test
+        void t() {
+            throw new AssertionError("ran");
+        }
+    }
+
     @MicroVmTest(kernel = "/k/bzImage", initrd = "/k/initrd", cpus = 3, memMib = 256, kernelArgs = "foo=bar",
             bootTimeoutSeconds = 9, agentPort = 77, drives = {"/d/data.img", "/d/shared.img,ro"})
     static class Declared {}

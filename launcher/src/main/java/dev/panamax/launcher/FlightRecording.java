@@ -1,6 +1,6 @@
 package dev.panamax.launcher;
 
-import dev.panamax.launcher.config.ConfigException;
+import dev.panamax.config.ConfigException;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.slf4j.Logger;

@@ -6,11 +6,11 @@ import dev.panamax.kvm.sys.SyscallException;
 import dev.panamax.launcher.api.ApiServer;
 import dev.panamax.launcher.api.MicroVmLifecycle;
 import dev.panamax.launcher.api.VmController;
-import dev.panamax.launcher.config.ConfigException;
-import dev.panamax.launcher.config.PreBootConfig;
+import dev.panamax.config.ConfigException;
+import dev.panamax.config.PreBootConfig;
 import dev.panamax.launcher.logging.DefaultLogConfigurator;
 import dev.panamax.launcher.logging.LogOutput;
-import dev.panamax.launcher.config.QuickFlags;
+import dev.panamax.config.QuickFlags;
 import dev.panamax.memory.MappingException;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vmm.Console;
@@ -259,7 +259,7 @@ public final class Main {
         Path workingDir = Path.of("").toAbsolutePath();
         PreBootConfig preBoot = configFile == null ? PreBootConfig.empty(workingDir)
                 : PreBootConfig.read(configFile, workingDir);
-        preBoot.applyLogger(instanceId);
+        preBoot.applyLogger(settings -> LogOutput.configure(settings, instanceId));
         VmController controller = new VmController(preBoot, config -> {
             MicroVm vm = start(withLauncherFlags(config));
             started.complete(vm);

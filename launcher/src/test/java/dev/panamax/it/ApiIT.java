@@ -4,7 +4,7 @@ import dev.panamax.kvm.testing.BootsLinux;
 import dev.panamax.launcher.api.ApiServer;
 import dev.panamax.launcher.api.MicroVmLifecycle;
 import dev.panamax.launcher.api.VmController;
-import dev.panamax.launcher.config.PreBootConfig;
+import dev.panamax.config.PreBootConfig;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.MicroVm;

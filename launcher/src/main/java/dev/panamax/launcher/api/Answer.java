@@ -1,6 +1,6 @@
 package dev.panamax.launcher.api;
 
-import dev.panamax.launcher.config.ConfigJson;
+import dev.panamax.config.ConfigJson;
 
 /**
  * An answer to a request: 200 with a JSON body, 204 with none, or an error status with a

@@ -2,7 +2,7 @@ package dev.panamax.launcher.api;
 
 import dev.panamax.kvm.KvmUnavailableException;
 import dev.panamax.kvm.sys.SyscallException;
-import dev.panamax.launcher.config.ConfigException;
+import dev.panamax.config.ConfigException;
 import dev.panamax.memory.MappingException;
 import dev.panamax.vmm.DeviceException;
 import dev.panamax.vmm.boot.BootException;

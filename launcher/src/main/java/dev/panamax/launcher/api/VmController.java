@@ -1,11 +1,12 @@
 package dev.panamax.launcher.api;
 
 import dev.panamax.device.MetricsGroup;
-import dev.panamax.launcher.config.ConfigException;
+import dev.panamax.config.ConfigException;
+import dev.panamax.launcher.logging.LogOutput;
 import dev.panamax.launcher.metrics.MetricsWriter;
 
-import dev.panamax.launcher.config.ConfigJson;
-import dev.panamax.launcher.config.PreBootConfig;
+import dev.panamax.config.ConfigJson;
+import dev.panamax.config.PreBootConfig;
 import dev.panamax.vmm.VmConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * boots exactly the config that the requests before it made.
  *
  * <p>Bodies arrive as bytes and are read here (through {@link PreBootConfig} and
- * {@link ConfigJson}); refusals are {@link dev.panamax.launcher.config.ConfigException}s for bad
+ * {@link ConfigJson}); refusals are {@link dev.panamax.config.ConfigException}s for bad
  * bodies (naming the key) and {@link VmActionException}s for the wrong state. Pre-boot requests after
  * {@code InstanceStart} are refused with "KEY: not supported after starting the microVM", run-time
  * ones before it with "... before starting the microVM", as Firecracker refuses them.
@@ -109,7 +110,7 @@ public final class VmController implements AutoCloseable {
     }
 
     synchronized void putLogger(byte[] body) {
-        config = beforeStart("logger").withLogger(body, instanceId);
+        config = beforeStart("logger").withLogger(body, settings -> LogOutput.configure(settings, instanceId));
     }
 
     synchronized void putNetworkInterface(String id, byte[] body) {

@@ -3,6 +3,7 @@ package dev.panamax.launcher.logging;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.panamax.config.LogSettings;
 
 /**
  * Logback's configuration before the launcher has read any config: {@link LogSettings#DEFAULT}

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import dev.panamax.config.LogSettings;
 import org.slf4j.LoggerFactory;
 
 import java.io.FileOutputStream;
@@ -59,11 +60,11 @@ public final class LogOutput {
         root.addAppender(appender);
         if (settings.module().isPresent()) {
             root.setLevel(ch.qos.logback.classic.Level.OFF);
-            context.getLogger(settings.module().get()).setLevel(settings.level().logback);
+            context.getLogger(settings.module().get()).setLevel(logback(settings.level()));
         } else {
-            root.setLevel(settings.level().logback);
-            context.getLogger(JETTY).setLevel(ch.qos.logback.classic.Level.WARN.isGreaterOrEqual(settings.level().logback)
-                    ? ch.qos.logback.classic.Level.WARN : settings.level().logback);
+            root.setLevel(logback(settings.level()));
+            context.getLogger(JETTY).setLevel(ch.qos.logback.classic.Level.WARN.isGreaterOrEqual(logback(settings.level()))
+                    ? ch.qos.logback.classic.Level.WARN : logback(settings.level()));
         }
     }
 
@@ -93,5 +94,16 @@ public final class LogOutput {
         }
         LogSettings.Level chosen = LogSettings.Level.valueOf(level.toUpperCase(java.util.Locale.ROOT));
         return new LogSettings(LogSettings.DEFAULT.logPath(), chosen, true, false, LogSettings.DEFAULT.module());
+    }
+
+    private static ch.qos.logback.classic.Level logback(LogSettings.Level level) {
+        return switch (level) {
+            case OFF -> ch.qos.logback.classic.Level.OFF;
+            case ERROR -> ch.qos.logback.classic.Level.ERROR;
+            case WARNING -> ch.qos.logback.classic.Level.WARN;
+            case INFO -> ch.qos.logback.classic.Level.INFO;
+            case DEBUG -> ch.qos.logback.classic.Level.DEBUG;
+            case TRACE -> ch.qos.logback.classic.Level.TRACE;
+        };
     }
 }

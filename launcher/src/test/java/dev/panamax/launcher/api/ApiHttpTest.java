@@ -1,6 +1,6 @@
 package dev.panamax.launcher.api;
 
-import dev.panamax.launcher.config.PreBootConfig;
+import dev.panamax.config.PreBootConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -2,8 +2,8 @@ package dev.panamax.launcher.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.panamax.launcher.config.AcceptedConfigs;
-import dev.panamax.launcher.config.ConfigFile;
+import dev.panamax.config.AcceptedConfigs;
+import dev.panamax.config.ConfigFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

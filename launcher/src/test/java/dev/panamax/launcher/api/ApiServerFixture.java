@@ -1,6 +1,6 @@
 package dev.panamax.launcher.api;
 
-import dev.panamax.launcher.config.PreBootConfig;
+import dev.panamax.config.PreBootConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;

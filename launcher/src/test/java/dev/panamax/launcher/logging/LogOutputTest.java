@@ -2,6 +2,7 @@ package dev.panamax.launcher.logging;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import dev.panamax.config.LogSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
