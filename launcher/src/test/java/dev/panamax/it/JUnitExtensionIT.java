@@ -129,29 +129,33 @@ class JUnitExtensionIT {
     }
 
     @Test
-    void twoGuestsBootSideBySideInOneJvm() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+    void eightGuestsBootSideBySideInOneJvmAndEachExecs() throws Exception {
+        int n = Integer.getInteger("panamax.junit.guests", 8);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
         List<Guest> guests = new CopyOnWriteArrayList<>();
         try {
             long t0 = System.nanoTime();
             List<Future<String>> runs = new ArrayList<>();
-            for (String name : List.of("left", "right")) {
+            for (int i = 0; i < n; i++) {
+                String name = "g" + i;
                 runs.add(pool.submit(() -> {
-                    Guest g = Guest.create(GuestSpec.testGuest(), name);
+                    Guest g = Guest.create(GuestSpec.testGuest().withMemMib(96), name);
                     guests.add(g);
                     g.start();
                     g.exec("sh", "-c", "echo " + name + " > /tmp/who");
                     return g.exec("cat", "/tmp/who").stdout();
                 }));
             }
-            assertThat(runs.get(0).get(240, TimeUnit.SECONDS)).isEqualTo("left\n");
-            assertThat(runs.get(1).get(240, TimeUnit.SECONDS)).isEqualTo("right\n");
-            // each VM's threads carry its name, so two VMs in one JVM are told apart
-            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
-                    .contains("left/vcpu-0", "left/event-loop", "left/vsock-io",
-                            "right/vcpu-0", "right/event-loop", "right/vsock-io");
-            System.out.printf("[junit-ext] two guests booted in parallel and exec'd in %.1f s%n",
-                    (System.nanoTime() - t0) / 1e9);
+            for (int i = 0; i < n; i++) {
+                assertThat(runs.get(i).get(600, TimeUnit.SECONDS)).as("guest g" + i).isEqualTo("g" + i + "\n");
+            }
+            // each VM's threads carry its name, so VMs in one JVM are told apart
+            List<String> threads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
+            for (int i = 0; i < n; i++) {
+                assertThat(threads).contains("g" + i + "/vcpu-0", "g" + i + "/event-loop", "g" + i + "/vsock-io");
+            }
+            System.out.printf("[junit-ext] %d guests booted in parallel in one JVM and exec'd in %.1f s%n",
+                    n, (System.nanoTime() - t0) / 1e9);
         } finally {
             guests.forEach(Guest::close);
             pool.shutdownNow();
@@ -159,18 +163,49 @@ class JUnitExtensionIT {
     }
 
     @Test
-    void parallelTestsBootTheirOwnGuestsAndPublishTheirConsoles() {
+    void aFirecrackerConfigFileDeclaresAGuest(@TempDir Path tmp) throws Exception {
+        GuestSpec testGuest = GuestSpec.testGuest();
+        Path disk = tmp.resolve("ro.img");
+        Files.write(disk, ("config-file-drive" + " ".repeat(512 - 17)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path json = tmp.resolve("vm.json");
+        Files.writeString(json, """
+                {"boot-source": {"kernel_image_path": "%s", "initrd_path": "%s",
+                                 "boot_args": "console=ttyS0 reboot=k panic=1 answer=42"},
+                 "machine-config": {"vcpu_count": 2, "mem_size_mib": 160},
+                 "drives": [{"drive_id": "ro", "path_on_host": "%s", "is_root_device": false, "is_read_only": true}],
+                 "entropy": {}}
+                """.formatted(testGuest.kernel(), testGuest.initrd().orElseThrow(), disk));
+        GuestSpec spec = GuestSpec.fromConfig(dev.panamax.config.ConfigFile.read(json), json.toString());
+        try (Guest g = Guest.create(spec, "from-config")) {
+            g.start();
+            assertThat(g.exec("nproc").stdout()).isEqualTo("2\n");
+            assertThat(g.exec("cat", "/proc/cmdline").stdout()).contains("answer=42").contains("pmx_agent=");
+            assertThat(g.exec("head", "-c", "17", "/dev/vda").stdout()).isEqualTo("config-file-drive");
+            assertThat(g.exec("cat", "/sys/class/misc/hw_random/rng_current").stdout()).startsWith("virtio_rng");
+        }
+    }
+
+    @Test
+    void fourParallelTestsBootTheirOwnGuestsConcurrentlyAndPublishTheirConsoles() {
+        ParallelGuests.spans.clear();
         long t0 = System.nanoTime();
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4")
                 .selectors(selectClass(ParallelGuests.class)).execute();
-        System.out.printf("[junit-ext] two concurrent test methods, each with its own guest: %.1f s%n",
+        System.out.printf("[junit-ext] four concurrent test methods, each with its own guest: %.1f s%n",
                 (System.nanoTime() - t0) / 1e9);
-        results.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        results.testEvents().assertStatistics(s -> s.started(4).succeeded(4));
         List<String> consoles = results.testEvents().reportingEntryPublished().stream()
                 .map(e -> e.getRequiredPayload(org.junit.platform.engine.reporting.ReportEntry.class))
                 .map(r -> r.getKeyValuePairs().get(MicroVmExtension.REPORT_KEY)).toList();
-        assertThat(consoles).hasSize(2).allSatisfy(f -> assertThat(Path.of(f)).content().contains("PMX-AGENT-READY"));
+        assertThat(consoles).hasSize(4).doesNotHaveDuplicates()
+                .allSatisfy(f -> assertThat(Path.of(f)).content().contains("PMX-AGENT-READY"));
+        // concurrently: every test had started (its guest booted) before any had finished
+        long lastStart = ParallelGuests.spans.stream().mapToLong(t -> t[0]).max().orElseThrow();
+        long firstEnd = ParallelGuests.spans.stream().mapToLong(t -> t[1]).min().orElseThrow();
+        assertThat(lastStart).isLessThan(firstEnd);
     }
 
     @Test
@@ -195,18 +230,48 @@ class JUnitExtensionIT {
         assertThat(AsContainer.lines).contains("PANAMAX-INIT-OK");
     }
 
-    /** Run by the test kit above: two tests at once, each with its own guest. */
+    /**
+     * Run by the test kit above: four tests at once, each with its own guest, injected into a
+     * field (and, for {@link #four}, also as a parameter: the same guest). Each waits until all
+     * four have their guests, which only works if the guests boot concurrently.
+     */
     @MicroVmTest
     @Execution(ExecutionMode.CONCURRENT)
     static class ParallelGuests {
-        @Test
-        void one(Guest guest) {
-            assertThat(guest.exec("sh", "-c", "ls /tmp; echo one > /tmp/owner").stdout()).isEmpty();
+        static final List<long[]> spans = new CopyOnWriteArrayList<>();
+        static final java.util.concurrent.CountDownLatch allBooted = new java.util.concurrent.CountDownLatch(4);
+
+        @dev.panamax.junit.InjectGuest
+        Guest guest;
+
+        private void owns(String name) throws InterruptedException {
+            long start = System.nanoTime();
+            assertThat(guest.exec("sh", "-c", "ls /tmp; echo " + name + " > /tmp/owner").stdout()).isEmpty();
+            allBooted.countDown();
+            assertThat(allBooted.await(300, TimeUnit.SECONDS)).as("all four guests booted").isTrue();
+            assertThat(guest.exec("cat", "/tmp/owner").stdout()).isEqualTo(name + "\n");
+            spans.add(new long[] {start, System.nanoTime()});
         }
 
         @Test
-        void two(Guest guest) {
-            assertThat(guest.exec("sh", "-c", "ls /tmp; echo two > /tmp/owner").stdout()).isEmpty();
+        void one() throws InterruptedException {
+            owns("one");
+        }
+
+        @Test
+        void two() throws InterruptedException {
+            owns("two");
+        }
+
+        @Test
+        void three() throws InterruptedException {
+            owns("three");
+        }
+
+        @Test
+        void four(Guest parameter) throws InterruptedException {
+            assertThat(parameter).isSameAs(guest);
+            owns("four");
         }
     }
 
