@@ -27,6 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The extension behind {@link MicroVmTest}: boots a {@link Guest} when a test asks for one as a
@@ -47,6 +49,8 @@ public final class MicroVmExtension implements ParameterResolver, BeforeAllCallb
      */
     private static final String METHOD_KEY = "method-guest";
     private static final String CLASS_KEY = "class-guest";
+    /** The end of a test-template invocation's unique id: {@code [test-template-invocation:#3]}. */
+    private static final Pattern INVOCATION = Pattern.compile("#(\\d+)]$");
     /** Keeps the Unix socket's path well under its 108-byte limit. */
     private static final int MAX_ID = 40;
 
@@ -214,8 +218,11 @@ public final class MicroVmExtension implements ParameterResolver, BeforeAllCallb
 
     /** {@code Class.method}, trimmed to what a thread name and a socket path can carry. */
     private static String guestId(ExtensionContext context) {
+        // a repeated or parameterized test's invocations each get their own guest: number them apart
+        Matcher invocation = INVOCATION.matcher(context.getUniqueId());
         String name = context.getRequiredTestClass().getSimpleName()
-                + context.getTestMethod().map(m -> "." + m.getName()).orElse("");
+                + context.getTestMethod().map(m -> "." + m.getName()).orElse("")
+                + (invocation.find() ? "-" + invocation.group(1) : "");
         String id = name.replaceAll("[^A-Za-z0-9._-]", "_");
         return id.length() <= MAX_ID ? id : id.substring(id.length() - MAX_ID);
     }

@@ -130,6 +130,25 @@ class MicroVmExtensionTest {
                 .anySatisfy(m -> assertThat(m).contains("@InjectGuest field FinalField.guest must be a non-final field of type Guest"));
     }
 
+    @Test
+    void eachInvocationOfARepeatedTestHasItsOwnGuest() {
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(RepeatedMissingKernel.class)).execute();
+        results.testEvents().assertStatistics(s -> s.started(2).failed(2));
+        assertThat(results.testEvents().failed().list().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage()))
+                .anySatisfy(m -> assertThat(m).contains("guest RepeatedMissingKernel.twice-1 could not start"))
+                .anySatisfy(m -> assertThat(m).contains("guest RepeatedMissingKernel.twice-2 could not start"));
+    }
+
+    @MicroVmTest(kernel = "/no/such/bzImage")
+    static class RepeatedMissingKernel {
+        @org.junit.jupiter.api.RepeatedTest(2)
+        void twice(Guest guest) {
+            throw new AssertionError("booted " + guest);
+        }
+    }
+
     @MicroVmTest(configFile = "src/test/resources/configs/vm.json", kernelArgs = "extra=1")
     static class FromConfig {}
 
