@@ -104,6 +104,21 @@ class LinuxBootIT {
         }
     }
 
+    /**
+     * Many execs in a row over vsock with 4 vCPUs: where an exec once hung (issue 11's note).
+     * Prints how many interrupts the watchdog had to raise again.
+     */
+    @Test
+    @MicroVmTest(cpus = 4, memMib = 512)
+    void fourVcpusServeThirtyExecsInARow(Guest guest) {
+        for (int i = 0; i < 30; i++) {
+            assertThat(guest.exec("sh", "-c", "echo $((" + i + " * 2)) $(nproc)").stdout()).isEqualTo(i * 2 + " 4\n");
+        }
+        MicroVm vm = guest.vm().orElseThrow();
+        System.out.printf("[linux-boot] 30 execs on 4 vCPUs; interrupts raised again: virtio %d, serial %d%n",
+                vm.virtioInterruptsReraised(), vm.serialInterruptsReraised());
+    }
+
     private static long memTotalKib(Guest guest) {
         String line = guest.exec("grep", "MemTotal", "/proc/meminfo").stdout();
         return Long.parseLong(line.replaceAll("\\D", ""));

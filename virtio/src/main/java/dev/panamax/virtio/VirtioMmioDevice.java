@@ -65,6 +65,12 @@ public final class VirtioMmioDevice implements BusDevice {
     /** The device and its running queues; see the class comment. */
     private final ReentrantLock deviceLock = new ReentrantLock();
     private final AtomicInteger interruptStatus = new AtomicInteger();
+    /** Bumped by each InterruptACK write: the interrupt watchdog's sign that the driver looked. */
+    private final AtomicInteger acknowledgements = new AtomicInteger();
+    // The interrupt watchdog's own state (one thread: see reraiseIfUnacknowledged).
+    private long unacknowledgedSinceNanos = -1;
+    private int acknowledgementsSeen;
+    private volatile long reraised;
     /** ConfigGeneration: bumped by each {@link #changeConfig}, so the driver rereads a torn config. */
     private final AtomicInteger configGeneration = new AtomicInteger();
     /** Written under deviceLock, read without it. */
@@ -246,6 +252,7 @@ public final class VirtioMmioDevice implements BusDevice {
             case MmioRegister.INTERRUPT_ACK -> {
                 // A non-capturing lambda: no allocation on the vCPU path.
                 interruptStatus.accumulateAndGet(value, (s, acked) -> s & ~acked);
+                acknowledgements.incrementAndGet();
                 return false;
             }
             default -> {
@@ -473,6 +480,39 @@ public final class VirtioMmioDevice implements BusDevice {
     private boolean setInterruptStatus(int bit) {
         interruptStatus.accumulateAndGet(bit, (s, b) -> s | b);
         return true;
+    }
+
+    /**
+     * Raises the interrupt once more when InterruptStatus has had bits set for at least
+     * {@code patienceNanos} (measured by this method's calls) with no InterruptACK meanwhile: an
+     * edge that never reached the driver would otherwise leave the device waiting for good (the
+     * driver acknowledges every interrupt it handles before it looks at the rings, so a status
+     * left set means the interrupt was not seen). A surplus interrupt finds nothing to do. Called
+     * by one thread, the VM's interrupt watchdog; returns whether it raised the interrupt.
+     */
+    public boolean reraiseIfUnacknowledged(long nowNanos, long patienceNanos) {
+        int acks = acknowledgements.get();
+        if (interruptStatus.get() == 0) {
+            unacknowledgedSinceNanos = -1;
+            return false;
+        }
+        if (unacknowledgedSinceNanos < 0 || acks != acknowledgementsSeen) {
+            unacknowledgedSinceNanos = nowNanos;
+            acknowledgementsSeen = acks;
+            return false;
+        }
+        if (nowNanos - unacknowledgedSinceNanos < patienceNanos) {
+            return false;
+        }
+        unacknowledgedSinceNanos = nowNanos;
+        reraised++; // one writer
+        raiseInterrupt();
+        return true;
+    }
+
+    /** How often {@link #reraiseIfUnacknowledged} raised the interrupt again. */
+    public long reraisedInterrupts() {
+        return reraised;
     }
 
     private void raiseInterrupt() {

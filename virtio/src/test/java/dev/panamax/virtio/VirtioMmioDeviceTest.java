@@ -110,6 +110,32 @@ class VirtioMmioDeviceTest {
     }
 
     @Test
+    void anInterruptLeftUnacknowledgedIsRaisedAgainAfterItsPatienceAndOnlyThen() {
+        long ms = 1_000_000;
+        try (MockDriver d = new MockDriver(new RecordingDevice(1, 16))) {
+            assertThat(d.device.reraiseIfUnacknowledged(0, 100 * ms)).as("nothing pending").isFalse();
+            d.negotiate(MockDriver.VERSION_1);
+            d.setupQueue(0, 16);
+            d.reg(MmioRegister.QUEUE_NUM, 3); // a broken queue: DEVICE_NEEDS_RESET and a config interrupt
+            d.addStatus(DeviceStatus.DRIVER_OK);
+            assertThat(d.interrupts).hasValue(1);
+            assertThat(d.device.reraiseIfUnacknowledged(1000 * ms, 100 * ms)).as("the clock starts").isFalse();
+            assertThat(d.device.reraiseIfUnacknowledged(1099 * ms, 100 * ms)).as("within patience").isFalse();
+            assertThat(d.device.reraiseIfUnacknowledged(1100 * ms, 100 * ms)).isTrue();
+            assertThat(d.interrupts).hasValue(2);
+            assertThat(d.device.reraiseIfUnacknowledged(1150 * ms, 100 * ms)).as("patience again").isFalse();
+            assertThat(d.device.reraisedInterrupts()).isEqualTo(1);
+            // the driver acknowledges something but leaves a bit set: its patience starts over
+            d.reg(MmioRegister.INTERRUPT_ACK, 0);
+            assertThat(d.device.reraiseIfUnacknowledged(1250 * ms, 100 * ms)).isFalse();
+            assertThat(d.device.reraiseIfUnacknowledged(1300 * ms, 100 * ms)).isFalse();
+            assertThat(d.acknowledgeInterrupt()).isEqualTo(MmioRegister.INT_CONFIG);
+            assertThat(d.device.reraiseIfUnacknowledged(5000 * ms, 100 * ms)).as("acknowledged").isFalse();
+            assertThat(d.interrupts).hasValue(2);
+        }
+    }
+
+    @Test
     void queueSizeMustBeAPowerOfTwoWithinTheMaximum() {
         for (int size : new int[] {0, 3, 32}) {
             try (MockDriver d = new MockDriver(new RecordingDevice(1, 16))) {

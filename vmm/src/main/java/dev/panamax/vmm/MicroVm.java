@@ -234,7 +234,7 @@ public final class MicroVm implements AutoCloseable {
     }
 
     /**
-     * Re-raises serial and keyboard interrupts the guest never acknowledged (see {@link
+     * Re-raises serial, keyboard and virtio interrupts the guest never acknowledged (see {@link
      * Serial8250}), until the VM stops; patience counts running time only.
      */
     private Thread startInterruptWatchdog(String name) {
@@ -249,6 +249,11 @@ public final class MicroVm implements AutoCloseable {
                     }
                     if (keyboard.reraiseIfUnacknowledged(now, patience)) {
                         LOG.debug("keyboard interrupt raised again: the guest had not read the i8042 for {} ms",
+                                INTERRUPT_PATIENCE.toMillis());
+                    }
+                    int devices = virtio.reraiseUnacknowledged(now, patience);
+                    if (devices > 0) {
+                        LOG.debug("{} virtio interrupt(s) raised again: unacknowledged for {} ms", devices,
                                 INTERRUPT_PATIENCE.toMillis());
                     }
                 }
@@ -424,6 +429,11 @@ public final class MicroVm implements AutoCloseable {
     /** How many serial interrupts had to be raised again because the guest never saw them (0 normally). */
     public long serialInterruptsReraised() {
         return serial.reraisedInterrupts();
+    }
+
+    /** How many virtio device interrupts had to be raised again because the guest never acknowledged them (0 normally). */
+    public long virtioInterruptsReraised() {
+        return virtio.reraisedInterrupts();
     }
 
     /**

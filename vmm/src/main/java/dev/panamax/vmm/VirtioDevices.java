@@ -56,6 +56,8 @@ final class VirtioDevices {
     /** Each drive, by drive id, once attached. */
     private final Map<String, AttachedDrive> attachedDrives = new HashMap<>();
 
+    /** Every device's transport, once attached. */
+    private final List<VirtioMmioDevice> transports = new ArrayList<>();
     /** A drive and the transport it is attached through, for changing its image later. */
     private record AttachedDrive(BlockDevice block, VirtioMmioDevice transport) {}
     private final String rootArgs;
@@ -206,9 +208,24 @@ final class VirtioDevices {
                 }
             });
             mmio.register(s.base(), MemoryMap.VIRTIO_MMIO_SIZE, device);
+            transports.add(device);
             if (s.device() instanceof BlockDevice block) {
                 attachedDrives.put(block.driveId(), new AttachedDrive(block, device));
             }
         }
+    }
+
+    /** Raises again each device interrupt the guest has left unacknowledged for {@code patienceNanos}; how many. */
+    int reraiseUnacknowledged(long nowNanos, long patienceNanos) {
+        int n = 0;
+        for (VirtioMmioDevice t : transports) {
+            n += t.reraiseIfUnacknowledged(nowNanos, patienceNanos) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** How often device interrupts had to be raised again, all devices together. */
+    long reraisedInterrupts() {
+        return transports.stream().mapToLong(VirtioMmioDevice::reraisedInterrupts).sum();
     }
 }
