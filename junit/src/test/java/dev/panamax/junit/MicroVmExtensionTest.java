@@ -108,11 +108,7 @@ class MicroVmExtensionTest {
 
     @Test
     void aConfigFileWithItsOwnVsockOrWithMachineAttributesIsRefusedByName() {
-        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
-                .selectors(selectClass(ConfigWithVsock.class), selectClass(ConfigAndKernel.class)).execute();
-        results.testEvents().assertStatistics(s -> s.started(2).failed(2));
-        assertThat(results.testEvents().failed().list().stream()
-                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage()))
+        assertThat(failuresOfBoth(ConfigWithVsock.class, ConfigAndKernel.class))
                 .anySatisfy(m -> assertThat(m).contains("configFile = \"src/test/resources/configs/vm-vsock.json\"")
                         .contains("vsock: a test guest has the agent's vsock device"))
                 .anySatisfy(m -> assertThat(m).contains("the config file declares kernel, initrd, cpus, memory and drives"));
@@ -120,11 +116,7 @@ class MicroVmExtensionTest {
 
     @Test
     void injectedFieldsBootTheTestsGuestAndAFailedBootFailsTheTest() {
-        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
-                .selectors(selectClass(FieldMissingKernel.class), selectClass(FinalField.class)).execute();
-        results.testEvents().assertStatistics(s -> s.started(2).failed(2));
-        assertThat(results.testEvents().failed().list().stream()
-                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage()))
+        assertThat(failuresOfBoth(FieldMissingKernel.class, FinalField.class))
                 .anySatisfy(m -> assertThat(m).contains("the microVM for field() did not boot")
                         .contains("guest FieldMissingKernel.field could not start"))
                 .anySatisfy(m -> assertThat(m).contains("@InjectGuest field FinalField.guest must be a non-final field of type Guest"));
@@ -132,13 +124,20 @@ class MicroVmExtensionTest {
 
     @Test
     void eachInvocationOfARepeatedTestHasItsOwnGuest() {
-        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
-                .selectors(selectClass(RepeatedMissingKernel.class)).execute();
-        results.testEvents().assertStatistics(s -> s.started(2).failed(2));
-        assertThat(results.testEvents().failed().list().stream()
-                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage()))
+        assertThat(failuresOfBoth(RepeatedMissingKernel.class))
                 .anySatisfy(m -> assertThat(m).contains("guest RepeatedMissingKernel.twice-1 could not start"))
                 .anySatisfy(m -> assertThat(m).contains("guest RepeatedMissingKernel.twice-2 could not start"));
+    }
+
+    /** Runs the classes' tests, which must be two in all and both fail; their failure messages. */
+    private static List<String> failuresOfBoth(Class<?>... classes) {
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(java.util.Arrays.stream(classes).map(c -> selectClass(c))
+                        .toArray(org.junit.platform.engine.DiscoverySelector[]::new)).execute();
+        results.testEvents().assertStatistics(s -> s.started(2).failed(2));
+        return results.testEvents().failed().list().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage())
+                .toList();
     }
 
     @MicroVmTest(kernel = "/no/such/bzImage")
