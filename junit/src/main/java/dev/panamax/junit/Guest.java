@@ -195,7 +195,13 @@ public final class Guest implements Startable {
      * @throws GuestException when the agent cannot be reached or refuses the request
      */
     public ExecResult exec(ExecRequest request) {
-        return agent().exec(request);
+        try {
+            return agent().exec(request);
+        } catch (GuestTimeoutException e) {
+            // a command that outlived its timeout, or a guest and Panamax waiting on each other: the
+            // devices' state tells the two apart
+            throw vm().map(v -> e.withDetail("the VM's devices when it timed out:\n" + v.describeDevices())).orElse(e);
+        }
     }
 
     /** Copies the host file into the guest at {@code guestPath}, with the host file's permission bits. */

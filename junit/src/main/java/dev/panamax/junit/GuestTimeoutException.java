@@ -11,6 +11,13 @@ public final class GuestTimeoutException extends GuestException {
         this.partialStderr = partialStderr;
     }
 
+    /** This exception with {@code detail} added to its message on lines of their own. */
+    GuestTimeoutException withDetail(String detail) {
+        GuestTimeoutException e = new GuestTimeoutException(getMessage() + "\n" + detail, partialStdout, partialStderr);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
     /** What the command wrote to stdout before it was given up on. */
     public byte[] partialStdout() {
         return partialStdout.clone();

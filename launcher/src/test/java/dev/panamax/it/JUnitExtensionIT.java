@@ -139,7 +139,7 @@ class JUnitExtensionIT {
             for (int i = 0; i < n; i++) {
                 String name = "g" + i;
                 runs.add(pool.submit(() -> {
-                    Guest g = Guest.create(GuestSpec.testGuest().withMemMib(96), name);
+                    Guest g = Guest.create(GuestSpec.testGuest().withMemMib(96).withBootTimeout(Duration.ofSeconds(540)), name);
                     guests.add(g);
                     g.start();
                     g.exec("sh", "-c", "echo " + name + " > /tmp/who");

@@ -63,6 +63,14 @@ public interface VirtioDevice {
     void reset();
 
     /**
+     * The device's own state in a few words for a stall report (open streams, held frames);
+     * called from any thread while the device may run, so it must only read. Empty by default.
+     */
+    default String describe() {
+        return "";
+    }
+
+    /**
      * Firecracker's metrics group for this device, cumulative counts; read from any thread, so
      * implementations count with {@link dev.panamax.device.Counter}s. None by default.
      */

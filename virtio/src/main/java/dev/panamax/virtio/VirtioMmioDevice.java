@@ -510,6 +510,41 @@ public final class VirtioMmioDevice implements BusDevice {
         return true;
     }
 
+    /**
+     * The transport, its queues and its device in a line each, for a report when the guest and
+     * the device wait on each other: status, InterruptStatus, acknowledgements, re-raised
+     * interrupts, then {@link Virtqueue#describe()} per queue and {@link VirtioDevice#describe()}.
+     * Takes the device lock for at most 100 ms, so a stuck device is reported as such.
+     */
+    public String describe() {
+        StringBuilder b = new StringBuilder("virtio-mmio type ").append(deviceType).append(": status 0x")
+                .append(Integer.toHexString(status)).append(" interrupt_status ").append(interruptStatus.get())
+                .append(" acks ").append(acknowledgements.get()).append(" reraised ").append(reraised);
+        boolean locked = false;
+        try {
+            locked = deviceLock.tryLock(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (!locked) {
+                b.append(" (device lock busy for 100 ms: queue processing in progress or stuck)");
+            }
+            for (Virtqueue q : queues) {
+                b.append("\n  ").append(q.describe());
+            }
+            String own = device.describe();
+            if (!own.isEmpty()) {
+                b.append("\n  ").append(own.replace("\n", "\n  "));
+            }
+        } finally {
+            if (locked) {
+                deviceLock.unlock();
+            }
+        }
+        return b.toString();
+    }
+
     /** How often {@link #reraiseIfUnacknowledged} raised the interrupt again. */
     public long reraisedInterrupts() {
         return reraised;

@@ -328,6 +328,27 @@ public final class Virtqueue {
         return pending;
     }
 
+    /**
+     * The queue as both sides see it, for a report when something stalls: the driver's avail.idx,
+     * flags and used_event beside the device's next avail, staged/published/signalled used and
+     * avail_event. Reads guest memory without ordering; never throws.
+     */
+    public String describe() {
+        if (!isActive()) {
+            return "q" + index + " inactive";
+        }
+        try {
+            return "q" + index + " size " + size + " avail.idx " + (memory.readU16(availRing + 2) & U16_MASK)
+                    + " avail.flags " + (memory.readU16(availRing) & U16_MASK) + " next_avail " + nextAvail
+                    + " used.idx " + publishedUsed + (nextUsed != publishedUsed ? " staged " + nextUsed : "")
+                    + " signalled " + signalledUsed
+                    + (eventIdxEnabled ? " used_event " + (memory.readU16(usedEventAddress()) & U16_MASK)
+                    + " avail_event " + (memory.readU16(availEventAddress()) & U16_MASK) : "");
+        } catch (RuntimeException e) {
+            return "q" + index + " unreadable: " + e.getMessage();
+        }
+    }
+
     private long usedEventAddress() {
         return availRing + RING_HEADER + 2L * size;
     }

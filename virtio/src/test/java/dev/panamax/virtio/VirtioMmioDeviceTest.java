@@ -125,6 +125,7 @@ class VirtioMmioDeviceTest {
             assertThat(d.interrupts).hasValue(2);
             assertThat(d.device.reraiseIfUnacknowledged(1150 * ms, 100 * ms)).as("patience again").isFalse();
             assertThat(d.device.reraisedInterrupts()).isEqualTo(1);
+            assertThat(d.device.describe()).startsWith("virtio-mmio type ").contains("interrupt_status 2 acks 0 reraised 1");
             // the driver acknowledges something but leaves a bit set: its patience starts over
             d.reg(MmioRegister.INTERRUPT_ACK, 0);
             assertThat(d.device.reraiseIfUnacknowledged(1250 * ms, 100 * ms)).isFalse();

@@ -155,6 +155,9 @@ class VsockDeviceTest {
         assertThat(data.srcPort()).isEqualTo(req.srcPort());
         guest.send(5000, req.srcPort(), RW, 0, ascii("pong"));
         assertThat(readExactly(host, 4)).isEqualTo(ascii("pong"));
+        // the stall report names the stream and the queues' indexes on both sides
+        assertThat(guest.driver.device.describe()).contains("vsock: 1 host sockets, 1 streams")
+                .contains("host:" + req.srcPort() + " guest:5000 ESTABLISHED host-initiated").contains("q1 size");
     }
 
     @Test

@@ -151,6 +151,17 @@ final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** The loop's thread and where it is (its top frames), for a stall report. */
+    String describe() {
+        Thread t = thread;
+        if (t == null) {
+            return "event loop not started";
+        }
+        StackTraceElement[] stack = t.getStackTrace();
+        return "event loop " + t.getName() + " " + t.getState() + " at " + java.util.Arrays.stream(stack).limit(4)
+                .map(StackTraceElement::toString).collect(java.util.stream.Collectors.joining(" < "));
+    }
+
     /** Stops the loop thread and waits for it; later calls do nothing. */
     @Override
     public synchronized void close() throws InterruptedException {

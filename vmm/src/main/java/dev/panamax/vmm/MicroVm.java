@@ -431,6 +431,15 @@ public final class MicroVm implements AutoCloseable {
         return serial.reraisedInterrupts();
     }
 
+    /**
+     * The event loop and every virtio device as they stand, for a report when the guest and
+     * Panamax seem to wait on each other (an exec that never answers): the queues' indexes on both
+     * sides, interrupt state, and each device's own (vsock: its streams). Safe while running.
+     */
+    public String describeDevices() {
+        return eventLoop.describe() + "\n" + virtio.describe();
+    }
+
     /** How many virtio device interrupts had to be raised again because the guest never acknowledged them (0 normally). */
     public long virtioInterruptsReraised() {
         return virtio.reraisedInterrupts();

@@ -228,4 +228,9 @@ final class VirtioDevices {
     long reraisedInterrupts() {
         return transports.stream().mapToLong(VirtioMmioDevice::reraisedInterrupts).sum();
     }
+
+    /** Every device's {@link VirtioMmioDevice#describe()}, one after the other. */
+    String describe() {
+        return transports.stream().map(VirtioMmioDevice::describe).collect(java.util.stream.Collectors.joining("\n"));
+    }
 }

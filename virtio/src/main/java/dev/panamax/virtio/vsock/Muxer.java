@@ -789,6 +789,30 @@ final class Muxer implements AutoCloseable {
         interestChanged = true;
     }
 
+    /**
+     * Streams and hand-over state for a stall report (read under the device lock by
+     * {@code VirtioMmioDevice.describe}, or racily if that lock was busy).
+     */
+    String describe() {
+        StringBuilder b = new StringBuilder("vsock: ").append(open.size()).append(" host sockets, ")
+                .append(streams.size()).append(" streams, rx queue ").append(rxQueue.size()).append(", RSTs due ")
+                .append(resetCount).append(", selector hand-over ").append(readyPublished ? "waiting for the event loop" : "idle")
+                .append(" (selector thread ").append(selectorThread.getState()).append(')');
+        int shown = 0;
+        for (Connection c : List.copyOf(open)) {
+            if (shown++ == 8) {
+                b.append("\n...");
+                break;
+            }
+            b.append("\nhost:").append(c.localPort).append(" guest:").append(c.peerPort).append(' ').append(c.state)
+                    .append(c.hostInitiated ? " host-initiated" : "").append(" queued ").append(c.queued)
+                    .append(" owed ").append(c.owed).append(" host_readable ").append(c.hostReadable)
+                    .append(" interest ").append(c.interest).append(" peer_credit ").append(c.peerCredit())
+                    .append(" to_host ").append(c.toHost == null ? 0 : c.toHost.remaining());
+        }
+        return b.toString();
+    }
+
     /** The driver reset the device: every stream is gone; the listener stays. */
     void dropAll() {
         for (Connection c : List.copyOf(open)) {

@@ -168,6 +168,11 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
     }
 
     @Override
+    public String describe() {
+        return muxer.describe() + (spare != null ? "\nan RX chain held for the next packet: " + spare.headIndex() : "");
+    }
+
+    @Override
     public boolean process(int queueIndex, Virtqueue queue) throws VirtqueueException {
         // JFR's first event costs the process about half a second of setup: none before it runs.
         VsockBurstEvent burst = queueIndex != EVENT && FlightRecorder.isInitialized()
