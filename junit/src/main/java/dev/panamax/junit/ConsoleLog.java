@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * A guest's serial console as the host keeps it: every byte (for pattern waits), split into
  * lines (without CR/LF) handed to the consumers as they complete. Written by the vCPU thread
- * that emulates the UART, so consumers must be quick.
+ * that emulates the UART; the consumers run on a thread of their own (started with the first
+ * consumer), so a slow one delays only its own lines, never the guest.
  */
 final class ConsoleLog extends OutputStream {
     /** How often a wait looks at its abort condition: a stopped VM is noticed within this. */
@@ -25,9 +26,45 @@ final class ConsoleLog extends OutputStream {
     private final List<String> lines = new ArrayList<>();
     private final StringBuilder line = new StringBuilder();
     private final List<Consumer<String>> consumers = new CopyOnWriteArrayList<>();
+    /** Lines for the consumers, in order; {@link #END} closes it. */
+    private final java.util.concurrent.BlockingQueue<String> forConsumers = new java.util.concurrent.LinkedBlockingQueue<>();
+    private static final String END = new String("end of console"); // compared by identity
+    private final String consumerThreadName;
+    private Thread consumerThread;
 
-    void addConsumer(Consumer<String> c) {
+    ConsoleLog(String consumerThreadName) {
+        this.consumerThreadName = consumerThreadName;
+    }
+
+    synchronized void addConsumer(Consumer<String> c) {
         consumers.add(c);
+        if (consumerThread == null) {
+            consumerThread = Thread.ofPlatform().name(consumerThreadName).daemon().start(this::deliver);
+        }
+    }
+
+    private void deliver() {
+        try {
+            for (String l = forConsumers.take(); l != END; l = forConsumers.take()) {
+                for (Consumer<String> consumer : consumers) {
+                    consumer.accept(l);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The console is over: the consumers get the lines still queued, then their thread ends; waits for that. */
+    void finish() throws InterruptedException {
+        Thread t;
+        synchronized (this) {
+            t = consumerThread;
+        }
+        if (t != null) {
+            forConsumers.add(END);
+            t.join();
+        }
     }
 
     @Override
@@ -45,10 +82,8 @@ final class ConsoleLog extends OutputStream {
             }
             notifyAll();
         }
-        if (done != null) {
-            for (Consumer<String> consumer : consumers) {
-                consumer.accept(done);
-            }
+        if (done != null && !consumers.isEmpty()) {
+            forConsumers.add(done);
         }
     }
 

@@ -54,7 +54,7 @@ public final class Guest implements Startable {
 
     private final GuestSpec spec;
     private final String id;
-    private final ConsoleLog console = new ConsoleLog();
+    private final ConsoleLog console;
     private final Object lifecycle = new Object();
     private MicroVm vm;
     private Path dir;
@@ -65,6 +65,7 @@ public final class Guest implements Startable {
     private Guest(GuestSpec spec, String id) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.id = Objects.requireNonNull(id, "id");
+        this.console = new ConsoleLog(id + "/console-consumers");
         if (!id.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("guest id must be letters, digits, '.', '_' or '-': " + id);
         }
@@ -87,7 +88,7 @@ public final class Guest implements Startable {
         return g;
     }
 
-    /** Hands every console line to {@code consumer} as the guest prints it (on the vCPU's thread: be quick). */
+    /** Hands every console line to {@code consumer} as the guest prints it, in order, on a thread of the guest's. */
     public Guest withLogConsumer(Consumer<String> consumer) {
         console.addConsumer(Objects.requireNonNull(consumer, "consumer"));
         return this;
@@ -284,6 +285,11 @@ public final class Guest implements Startable {
         synchronized (lifecycle) {
             closed = true;
             cleanUp();
+            try {
+                console.finish(); // the log consumers have every line when close returns
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
