@@ -5,13 +5,10 @@ import dev.panamax.junit.ExecResult;
 import dev.panamax.junit.Guest;
 import dev.panamax.junit.GuestSpec;
 import dev.panamax.junit.GuestTimeoutException;
-import dev.panamax.junit.MicroVmExtension;
 import dev.panamax.junit.MicroVmTest;
 import dev.panamax.kvm.testing.BootsLinux;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -40,8 +37,9 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 /**
  * The JUnit 5 extension (module junit) against the real test guest: exec over vsock to the
- * guest's agent, file copies, concurrency on one guest and across guests, and the extension's
- * own behaviour (parallel tests, boot failures, Testcontainers) run through JUnit's test kit.
+ * guest's agent, file copies, concurrency on one guest, and the extension's
+ * own behaviour (boot failures, Testcontainers, a config file) run through JUnit's test kit;
+ * many guests at once are {@link ManyGuestsIT}.
  * The tests of this class share one guest ({@code PER_CLASS}), which {@link #mark} proves.
  */
 @BootsLinux
@@ -129,40 +127,6 @@ class JUnitExtensionIT {
     }
 
     @Test
-    void eightGuestsBootSideBySideInOneJvmAndEachExecs() throws Exception {
-        int n = Integer.getInteger("panamax.junit.guests", 8);
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        List<Guest> guests = new CopyOnWriteArrayList<>();
-        try {
-            long t0 = System.nanoTime();
-            List<Future<String>> runs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                String name = "g" + i;
-                runs.add(pool.submit(() -> {
-                    Guest g = Guest.create(GuestSpec.testGuest().withMemMib(96).withBootTimeout(Duration.ofSeconds(540)), name);
-                    guests.add(g);
-                    g.start();
-                    g.exec("sh", "-c", "echo " + name + " > /tmp/who");
-                    return g.exec("cat", "/tmp/who").stdout();
-                }));
-            }
-            for (int i = 0; i < n; i++) {
-                assertThat(runs.get(i).get(600, TimeUnit.SECONDS)).as("guest g" + i).isEqualTo("g" + i + "\n");
-            }
-            // each VM's threads carry its name, so VMs in one JVM are told apart
-            List<String> threads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
-            for (int i = 0; i < n; i++) {
-                assertThat(threads).contains("g" + i + "/vcpu-0", "g" + i + "/event-loop", "g" + i + "/vsock-io");
-            }
-            System.out.printf("[junit-ext] %d guests booted in parallel in one JVM and exec'd in %.1f s%n",
-                    n, (System.nanoTime() - t0) / 1e9);
-        } finally {
-            guests.forEach(Guest::close);
-            pool.shutdownNow();
-        }
-    }
-
-    @Test
     void aFirecrackerConfigFileDeclaresAGuest(@TempDir Path tmp) throws Exception {
         GuestSpec testGuest = GuestSpec.testGuest();
         Path disk = tmp.resolve("ro.img");
@@ -186,29 +150,6 @@ class JUnitExtensionIT {
     }
 
     @Test
-    void fourParallelTestsBootTheirOwnGuestsConcurrentlyAndPublishTheirConsoles() {
-        ParallelGuests.spans.clear();
-        long t0 = System.nanoTime();
-        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
-                .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
-                .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
-                .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4")
-                .selectors(selectClass(ParallelGuests.class)).execute();
-        System.out.printf("[junit-ext] four concurrent test methods, each with its own guest: %.1f s%n",
-                (System.nanoTime() - t0) / 1e9);
-        results.testEvents().assertStatistics(s -> s.started(4).succeeded(4));
-        List<String> consoles = results.testEvents().reportingEntryPublished().stream()
-                .map(e -> e.getRequiredPayload(org.junit.platform.engine.reporting.ReportEntry.class))
-                .map(r -> r.getKeyValuePairs().get(MicroVmExtension.REPORT_KEY)).toList();
-        assertThat(consoles).hasSize(4).doesNotHaveDuplicates()
-                .allSatisfy(f -> assertThat(Path.of(f)).content().contains("PMX-AGENT-READY"));
-        // concurrently: every test had started (its guest booted) before any had finished
-        long lastStart = ParallelGuests.spans.stream().mapToLong(t -> t[0]).max().orElseThrow();
-        long firstEnd = ParallelGuests.spans.stream().mapToLong(t -> t[1]).min().orElseThrow();
-        assertThat(lastStart).isLessThan(firstEnd);
-    }
-
-    @Test
     void aGuestThatDoesNotBootFailsItsTestWithTheConsoleTail() {
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
                 .selectors(selectClass(InitExits.class)).execute();
@@ -228,51 +169,6 @@ class JUnitExtensionIT {
         results.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
         assertThat(AsContainer.guest.vm()).as("stopped and closed after the class").isEmpty();
         assertThat(AsContainer.lines).contains("PANAMAX-INIT-OK");
-    }
-
-    /**
-     * Run by the test kit above: four tests at once, each with its own guest, injected into a
-     * field (and, for {@link #four}, also as a parameter: the same guest). Each waits until all
-     * four have their guests, which only works if the guests boot concurrently.
-     */
-    @MicroVmTest
-    @Execution(ExecutionMode.CONCURRENT)
-    static class ParallelGuests {
-        static final List<long[]> spans = new CopyOnWriteArrayList<>();
-        static final java.util.concurrent.CountDownLatch allBooted = new java.util.concurrent.CountDownLatch(4);
-
-        @dev.panamax.junit.InjectGuest
-        Guest guest;
-
-        private void owns(String name) throws InterruptedException {
-            long start = System.nanoTime();
-            assertThat(guest.exec("sh", "-c", "ls /tmp; echo " + name + " > /tmp/owner").stdout()).isEmpty();
-            allBooted.countDown();
-            assertThat(allBooted.await(300, TimeUnit.SECONDS)).as("all four guests booted").isTrue();
-            assertThat(guest.exec("cat", "/tmp/owner").stdout()).isEqualTo(name + "\n");
-            spans.add(new long[] {start, System.nanoTime()});
-        }
-
-        @Test
-        void one() throws InterruptedException {
-            owns("one");
-        }
-
-        @Test
-        void two() throws InterruptedException {
-            owns("two");
-        }
-
-        @Test
-        void three() throws InterruptedException {
-            owns("three");
-        }
-
-        @Test
-        void four(Guest parameter) throws InterruptedException {
-            assertThat(parameter).isSameAs(guest);
-            owns("four");
-        }
     }
 
     /** Run by the test kit above: init exits at once, so the kernel panics before the agent starts. */
