@@ -67,8 +67,14 @@ class HostileGuestIT {
                 assertThat(stop.get().describe()).isNotBlank();
             } else {
                 // still running: the VMM must still answer
-                CompletableFuture.runAsync(vm::pause).get(60, TimeUnit.SECONDS);
-                CompletableFuture.runAsync(vm::resume).get(60, TimeUnit.SECONDS);
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        vm.pause();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    vm.resume();
+                }).get(60, TimeUnit.SECONDS);
                 outcome = done ? "the guest finished its attack; the VMM pauses and resumes it"
                         : "the guest went quiet (its own kernel hurt); the VMM pauses and resumes it";
             }
