@@ -61,6 +61,9 @@ class HostileGuestIT {
                 stop = vm.awaitStop(Duration.ofSeconds(1));
                 done = session.console().text().contains("HOSTILE-DONE");
             }
+            String console = session.console().text();
+            assertThat(console).as("the attack started (pmx-hostile could map the devices)").contains("HOSTILE-START");
+            assertThat(console).as("pmx-hostile failed").doesNotContain("pmx-hostile: ");
             String outcome;
             if (stop.isPresent()) {
                 outcome = "the VM stopped: " + stop.get().describe();
@@ -78,7 +81,8 @@ class HostileGuestIT {
                 outcome = done ? "the guest finished its attack; the VMM pauses and resumes it"
                         : "the guest went quiet (its own kernel hurt); the VMM pauses and resumes it";
             }
-            System.out.println("[hostile] " + outcome);
+            System.out.println("[hostile] " + outcome + "; the guest said: "
+                    + console.lines().filter(l -> l.startsWith("HOSTILE-")).toList());
             CompletableFuture.runAsync(() -> {
                 try {
                     session.close();
