@@ -16,6 +16,7 @@ KCONFIG=$REPO/scripts/guest/kernel.config
 INIT=$REPO/scripts/guest/init
 VSOCK_TOOL=$REPO/scripts/guest/pmx-vsock.c
 AGENT=$REPO/scripts/guest/pmx-agent.c
+HOSTILE=$REPO/scripts/guest/pmx-hostile.c
 SELF=$REPO/scripts/build-guest.sh
 # Objects a clean build of this config compiles (measured), for the progress line.
 DEFAULT_OBJECTS=950
@@ -31,14 +32,14 @@ log() { echo "build-guest: $*" >&2; }
 pkg_version() { dpkg-query -W -f='${Version}' "$1"; }
 
 ensure_pkgs "${PKGS[@]}"
-[[ -f $KCONFIG && -f $INIT && -f $VSOCK_TOOL && -f $AGENT ]] || die "missing $KCONFIG, $INIT, $VSOCK_TOOL or $AGENT"
+[[ -f $KCONFIG && -f $INIT && -f $VSOCK_TOOL && -f $AGENT && -f $HOSTILE ]] || die "missing $KCONFIG, $INIT, $VSOCK_TOOL, $AGENT or $HOSTILE"
 KSRC_VER=$(pkg_version linux-source-6.1)
 BB_VER=$(pkg_version busybox-static)
 KEY=$(
 	{
 		echo "linux-source-6.1 $KSRC_VER"
 		echo "busybox-static $BB_VER"
-		sha256sum "$KCONFIG" "$INIT" "$VSOCK_TOOL" "$AGENT" "$SELF" | cut -d' ' -f1
+		sha256sum "$KCONFIG" "$INIT" "$VSOCK_TOOL" "$AGENT" "$HOSTILE" "$SELF" | cut -d' ' -f1
 	} | sha256sum | cut -d' ' -f1
 )
 STAMP=$OUT/.stamp
@@ -123,6 +124,8 @@ install -m 0755 "$INIT" "$TREE/init"
 gcc -static -O2 -Wall -o "$TREE/bin/pmx-vsock" "$VSOCK_TOOL" || die "cannot build pmx-vsock"
 # The exec agent of dev.panamax.junit.Guest, started by init when the command line has pmx_agent=PORT.
 gcc -static -O2 -Wall -o "$TREE/bin/pmx-agent" "$AGENT" || die "cannot build pmx-agent"
+# HostileGuestIT's attacker: random virtio-mmio registers, rings and ports for a given time.
+gcc -static -O2 -Wall -o "$TREE/bin/pmx-hostile" "$HOSTILE" || die "cannot build pmx-hostile"
 ln -sf /init "$TREE/sbin/init"
 
 # Initramfs: gen_init_cpio (built with the kernel) makes /dev/console without mknod.

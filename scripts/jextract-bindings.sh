@@ -18,11 +18,16 @@ cat > "$header" <<'H'
 #include <sys/ioctl.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <termios.h>
+#include <sys/prctl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 H
 structs=(kvm_run kvm_regs kvm_sregs kvm_segment kvm_dtable kvm_fpu kvm_msrs kvm_msr_entry kvm_cpuid2
   kvm_cpuid_entry2 kvm_userspace_memory_region kvm_irqfd kvm_ioeventfd kvm_irq_level kvm_pit_config
-  kvm_lapic_state kvm_mp_state kvm_vcpu_events kvm_dirty_log kvm_clock_data epoll_event)
-functions=(open close ioctl mmap munmap madvise eventfd read write pread pwrite epoll_create1 epoll_ctl epoll_wait strerror)
+  kvm_lapic_state kvm_mp_state kvm_vcpu_events kvm_dirty_log kvm_clock_data epoll_event
+  sock_filter sock_fprog seccomp_data termios)
+functions=(open close ioctl mmap munmap madvise eventfd read write pread pwrite epoll_create1 epoll_ctl epoll_wait strerror prctl syscall tcgetattr tcsetattr cfmakeraw)
 args=(--output "$out/src" --target-package dev.panamax.kvm.sys --header-class-name kvm_h)
 for s in "${structs[@]}"; do args+=(--include-struct "$s"); done
 for f in "${functions[@]}"; do args+=(--include-function "$f"); done

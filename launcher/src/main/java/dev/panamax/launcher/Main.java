@@ -2,6 +2,7 @@ package dev.panamax.launcher;
 
 import dev.panamax.kvm.KvmHost;
 import dev.panamax.kvm.KvmUnavailableException;
+import dev.panamax.kvm.Seccomp;
 import dev.panamax.kvm.sys.SyscallException;
 import dev.panamax.launcher.api.ApiServer;
 import dev.panamax.launcher.api.MicroVmLifecycle;
@@ -112,6 +113,11 @@ public final class Main {
     @Option(names = "--id", paramLabel = "ID",
             description = "The instance id that log lines and the API's GET / carry (default anonymous-instance).")
     String instanceId = DefaultLogConfigurator.DEFAULT_INSTANCE_ID;
+
+    @Option(names = "--no-seccomp",
+            description = "Do not install the seccomp filter that, once the VM is built, kills Panamax if it makes a "
+                    + "system call a VMM never needs (execve, ptrace, mount, bpf, kexec, ...; see README, Security).")
+    boolean noSeccomp;
 
     @Option(names = "--kvm-device", paramLabel = "PATH",
             description = "The KVM device (default: $PANAMAX_KVM_DEVICE, else /dev/kvm).")
@@ -292,10 +298,10 @@ public final class Main {
         };
     }
 
-    /** Starts {@code config} with the console on this launcher's streams. */
+    /** Starts {@code config} with the console on this launcher's streams, under the seccomp filter unless --no-seccomp. */
     private MicroVm start(VmConfig config) {
         VmConfig named = instanceId.equals(DefaultLogConfigurator.DEFAULT_INSTANCE_ID) ? config : config.withName(instanceId);
-        return MicroVm.start(named, new Console(Optional.of(in), out), kvmDevice);
+        return MicroVm.start(named, new Console(Optional.of(in), out), kvmDevice, noSeccomp ? () -> {} : Seccomp::install);
     }
 
     /** Waits for {@code vm} to stop, closes it, and says what to exit with. */

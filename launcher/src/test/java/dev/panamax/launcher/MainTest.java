@@ -103,6 +103,14 @@ class MainTest {
     }
 
     @Test
+    void noSeccompIsAnOptionAndHelpListsIt() {
+        Path missing = dir.resolve("no-such-vmlinux");
+        assertUsageError(run("--no-seccomp", "--kernel", missing.toString()),
+                "boot-source.kernel_image_path: " + missing + ": no such file");
+        assertThat(run("--help").out()).contains("--no-seccomp");
+    }
+
+    @Test
     void missingKernelIsNamed() {
         Path missing = dir.resolve("no-such-vmlinux");
         assertUsageError(run("--kernel", missing.toString()),

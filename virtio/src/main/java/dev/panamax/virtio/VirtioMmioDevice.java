@@ -64,6 +64,12 @@ public final class VirtioMmioDevice implements BusDevice {
     private final ReentrantLock registerLock = new ReentrantLock();
     /** The device and its running queues; see the class comment. */
     private final ReentrantLock deviceLock = new ReentrantLock();
+    /**
+     * Driver mistakes (refused features, broken rings) logged at warn per device; the rest go to
+     * debug, so that a guest repeating one in a loop cannot flood the host's log.
+     */
+    static final int MISTAKES_AT_WARN = 10;
+
     private final AtomicInteger interruptStatus = new AtomicInteger();
     /** Bumped by each InterruptACK write: the interrupt watchdog's sign that the driver looked. */
     private final AtomicInteger acknowledgements = new AtomicInteger();
@@ -75,6 +81,8 @@ public final class VirtioMmioDevice implements BusDevice {
     private final AtomicInteger configGeneration = new AtomicInteger();
     /** Written under deviceLock, read without it. */
     private volatile int status;
+    /** Driver mistakes logged so far; past {@link #MISTAKES_AT_WARN} they go to debug. */
+    private final AtomicInteger mistakes = new AtomicInteger();
 
     // Guarded by registerLock.
     private int deviceFeaturesSel;
@@ -403,12 +411,12 @@ public final class VirtioMmioDevice implements BusDevice {
 
     private boolean featuresAcceptable() {
         if ((driverFeatures & ~offeredFeatures) != 0) {
-            LOG.warn("virtio-mmio {}: driver accepted features 0x{} that were not offered (0x{})", deviceType,
+            mistake("virtio-mmio {}: driver accepted features 0x{} that were not offered (0x{})", deviceType,
                     Long.toHexString(driverFeatures), Long.toHexString(offeredFeatures));
             return false;
         }
         if ((driverFeatures & Feature.bit(Feature.VERSION_1)) == 0) {
-            LOG.warn("virtio-mmio {}: driver did not accept VIRTIO_F_VERSION_1 (legacy drivers are not supported)", deviceType);
+            mistake("virtio-mmio {}: driver did not accept VIRTIO_F_VERSION_1 (legacy drivers are not supported)", deviceType);
             return false;
         }
         return true;
@@ -458,6 +466,19 @@ public final class VirtioMmioDevice implements BusDevice {
         status = 0;
     }
 
+    /** Logs a driver mistake: at warn for the first {@link #MISTAKES_AT_WARN}, at debug after. */
+    private void mistake(String format, Object... arguments) {
+        int n = mistakes.incrementAndGet();
+        if (n > MISTAKES_AT_WARN) {
+            LOG.debug(format, arguments);
+            return;
+        }
+        LOG.warn(format, arguments);
+        if (n == MISTAKES_AT_WARN) {
+            LOG.warn("virtio-mmio {}: {} driver mistakes logged; further ones only at debug", deviceType, n);
+        }
+    }
+
     /**
      * A fatal error: DEVICE_NEEDS_RESET, and a configuration interrupt to tell the driver.
      * Processing stops until the driver resets the device.
@@ -469,9 +490,9 @@ public final class VirtioMmioDevice implements BusDevice {
             return false;
         }
         if (cause == null) {
-            LOG.warn("virtio-mmio {}: {}; device needs reset", deviceType, problem);
+            mistake("virtio-mmio {}: {}; device needs reset", deviceType, problem);
         } else {
-            LOG.warn("virtio-mmio {}: {}; device needs reset", deviceType, problem, cause);
+            mistake("virtio-mmio {}: {}; device needs reset", deviceType, problem, cause);
         }
         status |= DeviceStatus.DEVICE_NEEDS_RESET;
         return setInterruptStatus(MmioRegister.INT_CONFIG);

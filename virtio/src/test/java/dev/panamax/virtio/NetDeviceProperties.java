@@ -5,6 +5,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.Tuple;
 
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (with and without MRG_RXBUF and EVENT_IDX): every frame reaches the guest exactly once, in
  * order, and the device never holds more than one frame taken from the backend.
  */
+@AddLifecycleHook(FuzzBudget.class)
 class NetDeviceProperties {
     /** One step: a frame of {@code size} bytes arrives (buffers == 0), or buffers are added. */
     record Step(int frameSize, int buffers, int bufferSize) {}
@@ -71,6 +73,7 @@ class NetDeviceProperties {
                 }
             }
             assertThat(g.broken()).isFalse();
+            FuzzBudget.chainsOf(g.driver);
         }
     }
 }

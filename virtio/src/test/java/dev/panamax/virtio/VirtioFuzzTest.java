@@ -8,6 +8,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.lifecycle.BeforeTry;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a hole between two regions, so hostile addresses hit both "past the end" and "in between".
  * GuestMemory's bounds checks are what keep every access inside guest RAM.
  */
+@AddLifecycleHook(FuzzBudget.class)
 class VirtioFuzzTest {
     private static final long HIGH_REGION = 2L << 20;
     private static final long DATA_AREA = 0x40000;
@@ -260,6 +262,8 @@ class VirtioFuzzTest {
 
         assertThat(guarded.escaped).as("unchecked exception out of the device").isNull();
         boolean needsReset = (driver.status() & DeviceStatus.DEVICE_NEEDS_RESET) != 0;
+        FuzzBudget.chainsOf(driver);
+        FuzzBudget.chains(needsReset ? 1 : 0); // the chain that broke the ring
         Statistics.label("outcome").collect(needsReset ? "needs reset" : q.usedIdx() == 0 ? "nothing to do" : "completed");
         if (!needsReset) {
             assertThat(q.usedIdx()).as("every available chain completed").isEqualTo(h.availIdx() & 0xFFFF);
@@ -284,6 +288,7 @@ class VirtioFuzzTest {
         driver.kick(0);
         assertThat(fresh.takeUsed()).hasSize(1);
         assertThat(driver.status() & DeviceStatus.DEVICE_NEEDS_RESET).isZero();
+        FuzzBudget.chainsOf(driver);
     }
 
     // ---- 1b. well-formed rings carrying hostile block requests ----
@@ -380,6 +385,7 @@ class VirtioFuzzTest {
         if (readOnly || !anyWrite) {
             assertThat(Files.readAllBytes(image)).isEqualTo(before);
         }
+        FuzzBudget.chainsOf(driver);
     }
 
     // ---- 2. random register traffic ----
@@ -419,6 +425,7 @@ class VirtioFuzzTest {
         }
         assertThat(guarded.escaped).isNull();
         assertThat(driver.reg(MmioRegister.MAGIC_VALUE)).isEqualTo(0x74726976);
+        FuzzBudget.chainsOf(driver);
         driver.reg(MmioRegister.STATUS, 0);
         assertThat(driver.status()).isZero();
         driver.queues.clear();
@@ -428,6 +435,7 @@ class VirtioFuzzTest {
         driver.queue(0).submit(List.of(Buf.in(header, 16), Buf.out(status, 1)));
         driver.kick(0);
         assertThat(driver.queue(0).takeUsed()).hasSize(1);
+        FuzzBudget.chainsOf(driver);
     }
 
     // ---- 3. a well-formed workload round-trips ----
@@ -497,5 +505,6 @@ class VirtioFuzzTest {
         }
         assertThat(Files.readAllBytes(image)).isEqualTo(model);
         assertThat(driver.status() & DeviceStatus.DEVICE_NEEDS_RESET).isZero();
+        FuzzBudget.chainsOf(driver);
     }
 }

@@ -7,6 +7,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hostile packet sequences: the device never breaks, never throws, and its memory stays bounded. */
+@AddLifecycleHook(FuzzBudget.class)
 class VsockPropertyTest {
     private static final int HOST_BUF_ALLOC = 256 * 1024;
 
@@ -79,6 +81,7 @@ class VsockPropertyTest {
             guest.settle(Duration.ofMillis(20));
             assertThat(guest.driver.status() & DeviceStatus.DEVICE_NEEDS_RESET).isZero();
             assertThat(guest.device.openConnections()).isLessThanOrEqualTo(1 + packets.size());
+            FuzzBudget.chainsOf(guest.driver);
         } finally {
             deleteTree(dir);
         }

@@ -7,6 +7,7 @@ import dev.panamax.kvm.EventFd;
 import dev.panamax.kvm.Kvm;
 import dev.panamax.kvm.KvmHost;
 import dev.panamax.kvm.KvmUnavailableException;
+import dev.panamax.kvm.Seccomp;
 import dev.panamax.kvm.VcpuFd;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.kvm.sys.kvm_h;
@@ -78,6 +79,12 @@ public final class MicroVm implements AutoCloseable {
     private static final long TSS_ADDRESS = 0xfffb_d000L;
     /** How often console input is looked for: well under what a typist notices. */
     private static final Duration INPUT_POLL = Duration.ofMillis(10);
+    /**
+     * Test-only: when this system property is true at {@link #start}, the boot timer's device
+     * code calls execve (of /bin/true) when the guest signals its boot, as a device taken over by
+     * a guest might, to prove that the seccomp filter kills the VMM for it.
+     */
+    public static final String EXECVE_ON_BOOT_PROPERTY = "panamax.test.execveOnBootTimer";
 
     private final Deque<AutoCloseable> resources;
     private final List<VcpuLoop> loops = new ArrayList<>();
@@ -124,6 +131,18 @@ public final class MicroVm implements AutoCloseable {
      * @throws KvmUnavailableException when that device cannot boot Linux (missing, PVM, not openable)
      */
     public static MicroVm start(VmConfig config, Console console, Path kvmDevice) {
+        return start(config, console, kvmDevice, () -> {});
+    }
+
+    /**
+     * Builds the VM on the KVM device at {@code kvmDevice}, runs {@code beforeGuestRuns} on this
+     * thread once everything is built and opened but before any vCPU runs (the launcher installs
+     * its seccomp filter there), then starts the vCPUs.
+     *
+     * @throws dev.panamax.vmm.boot.BootException for a kernel, initrd or command line that cannot boot
+     * @throws KvmUnavailableException when that device cannot boot Linux (missing, PVM, not openable)
+     */
+    public static MicroVm start(VmConfig config, Console console, Path kvmDevice, Runnable beforeGuestRuns) {
         long startNanos = System.nanoTime();
         long startCpuNanos = config.bootTimer() ? CpuClock.processNanos() : 0;
         Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -161,7 +180,8 @@ public final class MicroVm implements AutoCloseable {
             if (config.bootTimer()) {
                 buses.mmio.register(MemoryMap.BOOT_TIMER_START, MemoryMap.BOOT_TIMER_SIZE,
                         new BootTimer(System::nanoTime, CpuClock::processNanos, startNanos, startCpuNanos,
-                                microVm::guestBooted));
+                                Boolean.getBoolean(EXECVE_ON_BOOT_PROPERTY)
+                                        ? booted -> Seccomp.execveForTests("/bin/true") : microVm::guestBooted));
             }
             microVm.eventLoop = own(resources, new EventLoop());
             virtio.attach(vm, memory, buses.mmio, microVm.eventLoop, resources);
@@ -182,6 +202,7 @@ public final class MicroVm implements AutoCloseable {
                     config.threadName("serial-in")));
             microVm.threads.add(microVm.startInterruptWatchdog(config.threadName("irq-watchdog")));
             own(resources, new VcpuExitSampler(microVm::vcpuMetrics)).register(); // closed with the VM
+            beforeGuestRuns.run();
             for (VcpuLoop loop : microVm.loops) {
                 microVm.threads.add(loop.start(config::threadName));
             }

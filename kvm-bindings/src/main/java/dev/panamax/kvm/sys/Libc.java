@@ -78,6 +78,9 @@ public final class Libc {
     /** clock_gettime clocks: CPU time of every thread of this process. */
     public static final int CLOCK_PROCESS_CPUTIME_ID = 2;
 
+    /** tcsetattr: apply the settings now. */
+    public static final int TCSANOW = 0;
+
     private static final MethodHandle OPEN = capturing("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -112,6 +115,15 @@ public final class Libc {
     private static final MethodHandle CLOCK_GETTIME = capturing("clock_gettime",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle CURRENT_SIGRTMIN = plain("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle PRCTL = capturing("prctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle SYSCALL3 = capturing("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle TCGETATTR = capturing("tcgetattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle TCSETATTR = capturing("tcsetattr",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle CFMAKERAW = plain("cfmakeraw", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private static MethodHandle capturing(String name, FunctionDescriptor fd, Linker.Option... more) {
@@ -325,6 +337,49 @@ public final class Libc {
     public static int sigrtmin() {
         try {
             return (int) CURRENT_SIGRTMIN.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code prctl(option, a2, a3, a4, a5)}. */
+    public static int prctl(MemorySegment state, int option, long a2, long a3, long a4, long a5) {
+        try {
+            return (int) PRCTL.invokeExact(state, option, a2, a3, a4, a5);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code syscall(number, a1, a2, a3)}: a system call libc has no wrapper for (seccomp). */
+    public static long syscall(MemorySegment state, long number, long a1, long a2, long a3) {
+        try {
+            return (long) SYSCALL3.invokeExact(state, number, a1, a2, a3);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int tcgetattr(MemorySegment state, int fd, MemorySegment termios) {
+        try {
+            return (int) TCGETATTR.invokeExact(state, fd, termios);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int tcsetattr(MemorySegment state, int fd, int when, MemorySegment termios) {
+        try {
+            return (int) TCSETATTR.invokeExact(state, fd, when, termios);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Makes {@code termios} raw: no echo, no line editing, no signals from keys, 8-bit input and output. */
+    public static void cfmakeraw(MemorySegment termios) {
+        try {
+            CFMAKERAW.invokeExact(termios);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -61,7 +61,7 @@ class AbiTest {
                 "kvm_run", "kvm_regs", "kvm_sregs", "kvm_segment", "kvm_dtable", "kvm_fpu", "kvm_msrs",
                 "kvm_msr_entry", "kvm_cpuid2", "kvm_cpuid_entry2", "kvm_userspace_memory_region", "kvm_irqfd",
                 "kvm_ioeventfd", "kvm_irq_level", "kvm_pit_config", "kvm_lapic_state", "kvm_mp_state",
-                "kvm_vcpu_events", "kvm_dirty_log", "kvm_clock_data", "epoll_event", "sigaction", "ifreq", "flock");
+                "kvm_vcpu_events", "kvm_dirty_log", "kvm_clock_data", "epoll_event", "sigaction", "ifreq", "flock", "sock_filter", "sock_fprog", "seccomp_data", "termios");
     }
 
     @Test
@@ -81,6 +81,12 @@ class AbiTest {
                 #include <net/if.h>
                 #include <linux/if_tun.h>
                 #include <linux/kvm.h>
+                #include <termios.h>
+                #include <sys/prctl.h>
+                #include <sys/syscall.h>
+                #include <linux/filter.h>
+                #include <linux/seccomp.h>
+                #include <linux/audit.h>
                 #define P(k, v) printf("%s %lld\\n", k, (long long)(v))
                 int main(void) {
                 """);
@@ -94,6 +100,7 @@ class AbiTest {
         constants(kvm_h.class, "KVM", expected, c);
         constants(Libc.class, "", expected, c);
         constants(if_tun_h.class, "", expected, c);
+        constants(seccomp_h.class, "", expected, c);
         for (Errno e : Errno.values()) {
             expected.put("errno " + e.name(), (long) e.code());
             c.append("P(\"errno ").append(e.name()).append("\", ").append(e.name()).append(");\n");

@@ -40,6 +40,35 @@ class Serial8250Test {
         assertThat(uart.read(2, 1) & 0xf).isEqualTo(0x1);
     }
 
+    /** Resource limit: console input a guest does not read waits outside Panamax, never piling up in it. */
+    @Test
+    void inputTheGuestDoesNotReadWaitsWithAtMostTheFifoHeld() throws InterruptedException {
+        byte[] flood = new byte[1 << 20];
+        Thread feeder = Thread.ofPlatform().start(() -> {
+            try {
+                uart.receive(flood, 0, flood.length);
+            } catch (InterruptedException e) {
+                // the test ends it
+            }
+        });
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (feeder.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(feeder.getState()).as("the feeder waits for room").isEqualTo(Thread.State.WAITING);
+        int held = 0;
+        synchronized (uart) { // the feeder cannot refill while this thread drains
+            while ((uart.read(5, 1) & 0x1) != 0) {
+                uart.read(0, 1);
+                held++;
+            }
+        }
+        assertThat(held).isEqualTo(Serial8250.FIFO_SIZE);
+        feeder.interrupt();
+        feeder.join(10_000);
+        assertThat(feeder.isAlive()).isFalse();
+    }
+
     @Test
     void divisorLatchAndScratchHoldWhatIsWritten() {
         uart.write(3, 1, 0x80); // DLAB
