@@ -130,11 +130,11 @@ reasons() { # HIST
 	awk 'BEGIN { n[120] = "hlt"; n[123] = "io"; n[1024] = "npf"; n[124] = "msr"; n[114] = "cpuid"; n[96] = "intr";
 		n[100] = "vintr"; n[127] = "shutdown"; n[129] = "vmmcall"; n[141] = "xsetbv"; n[110] = "rdtsc"; n[119] = "pause";
 		n[1025] = "avic_ipi"; n[1026] = "avic_unaccel"; n[78] = "#pf"; n[70] = "#ud"; n[97] = "nmi"; n[137] = "wbinvd" }
-		/exit_reason:/ { gsub(/[{}]/, ""); r = $2; c = $4; printf "%s%s=%s", sep, (r in n ? n[r] : r), c; sep = " " }
+		/^\{ exit_reason:/ { gsub(/[{}]/, ""); r = $2; c = $4; printf "%s%s=%s", sep, (r in n ? n[r] : r), c; sep = " " }
 		END { print "" }' "$1"
 }
 ports() { # HIST: "0x64r=N 0x60w=N ...", the 8 busiest
-	awk '/port:/ { gsub(/[{},]/, ""); printf "%s%s%s=%s", sep, $2, ($4 == 1 ? "w" : "r"), $6; sep = " "; if (++k == 8) exit }
+	awk '/^\{ port:/ { gsub(/[{},]/, ""); printf "%s%s%s=%s", sep, $2, ($4 == 1 ? "w" : "r"), $6; sep = " "; if (++k == 8) exit }
 		END { print "" }' "$1"
 }
 med() { printf '%s\n' "$@" | median; }
