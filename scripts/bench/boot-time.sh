@@ -57,21 +57,24 @@ qemu_cmd() { # ARGS
 		-append "'$1 reboot=t'"
 }
 
+hist_triggers() { # '' adds the two hist triggers, '!' removes them (quietly: they may not be there)
+	echo "${1}hist:keys=exit_reason:sort=hitcount.descending:size=256" 2>/dev/null >"$T/events/kvm/kvm_exit/trigger" || true
+	echo "${1}hist:keys=port.hex,rw:sort=hitcount.descending:size=256" 2>/dev/null >"$T/events/kvm/kvm_pio/trigger" || true
+}
 trace_reset() {
 	echo 0 >"$T/tracing_on"
 	echo >"$T/trace"
 	echo 8192 >"$T/buffer_size_kb"
 	echo 1 >"$T/events/kvm/kvm_entry/enable"
-	echo 'hist:keys=exit_reason:sort=hitcount.descending:size=256' >"$T/events/kvm/kvm_exit/trigger"
-	echo 'hist:keys=port.hex,rw:sort=hitcount.descending:size=256' >"$T/events/kvm/kvm_pio/trigger"
+	hist_triggers '!' # a trigger left from an earlier boot goes, with its counts
+	hist_triggers ''
 	echo 1 >"$T/tracing_on"
 }
 trace_collect() { # PREFIX: writes PREFIX.exits, PREFIX.pio, PREFIX.entry (seconds exec -> first entry)
 	echo 0 >"$T/tracing_on"
 	cp "$T/events/kvm/kvm_exit/hist" "$1.exits"
 	cp "$T/events/kvm/kvm_pio/hist" "$1.pio"
-	echo '!hist:keys=exit_reason:sort=hitcount.descending:size=256' >"$T/events/kvm/kvm_exit/trigger"
-	echo '!hist:keys=port.hex,rw:sort=hitcount.descending:size=256' >"$T/events/kvm/kvm_pio/trigger"
+	hist_triggers '!'
 	echo 0 >"$T/events/kvm/kvm_entry/enable"
 	awk '/pmx-vmm-start/ && !s { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) s = $i + 0 }
 		/kvm_entry:/ && s && !e { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) e = $i + 0 }
