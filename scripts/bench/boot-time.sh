@@ -64,7 +64,9 @@ hist_triggers() { # '' adds the two hist triggers, '!' removes them (quietly: th
 trace_reset() {
 	echo 0 >"$T/tracing_on"
 	echo >"$T/trace"
-	echo 8192 >"$T/buffer_size_kb"
+	# the first events are the ones wanted: a full buffer drops new ones, and stays quick to read
+	echo 0 >"$T/options/overwrite"
+	echo 512 >"$T/buffer_size_kb"
 	echo 1 >"$T/events/kvm/kvm_entry/enable"
 	hist_triggers '!' # a trigger left from an earlier boot goes, with its counts
 	hist_triggers ''
@@ -84,13 +86,16 @@ trace_collect() { # PREFIX: writes PREFIX.exits, PREFIX.pio, PREFIX.entry (secon
 # boot NAME LOG IDLE_SAMPLE CMD...: one boot with the trace on; prints the seconds to the marker.
 # With IDLE_SAMPLE=1 it also writes LOG.rss ("VmRSS_kB threads") 2 s after the marker.
 boot() {
-	local name=$1 log=$2 sample=$3 t0 t_marker='' line deadline fd pid
+	local name=$1 log=$2 sample=$3 t0 t_marker='' line deadline fd pid watchdog
 	shift 3
 	: >"$log"
 	trace_reset
 	t0=$EPOCHREALTIME
 	exec {fd}< <(exec bash -c 'echo pmx-vmm-start >'"$T"'/trace_marker; exec "$@"' _ "$@" </dev/null 2>&1)
 	pid=$!
+	# a VMM that hangs must not hold the benchmark: it is killed at the deadline whatever its state
+	(sleep $((TIMEOUT + 25)); kill -9 "$pid") >/dev/null 2>&1 &
+	watchdog=$!
 	deadline=$((SECONDS + TIMEOUT))
 	while ((SECONDS < deadline)); do
 		line=
@@ -110,6 +115,7 @@ boot() {
 		fi
 	done
 	kill "$pid" 2>/dev/null || true
+	kill "$watchdog" 2>/dev/null || true
 	exec {fd}<&-
 	trace_collect "$log"
 	[[ -n $t_marker ]] || die "$name never reached init (console: $log)"
