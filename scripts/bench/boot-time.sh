@@ -78,6 +78,7 @@ trace_collect() { # PREFIX: writes PREFIX.exits, PREFIX.pio, PREFIX.entry (secon
 	cp "$T/events/kvm/kvm_pio/hist" "$1.pio"
 	hist_triggers '!'
 	echo 0 >"$T/events/kvm/kvm_entry/enable"
+	echo 1 >"$T/options/overwrite" # tracefs as it was (on a host with hardware KVM it is the host's)
 	awk '/pmx-vmm-start/ && !s { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) s = $i + 0 }
 		/kvm_entry:/ && s && !e { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) e = $i + 0 }
 		END { if (s && e) printf "%.3f\n", e - s }' "$T/trace" >"$1.entry"
