@@ -70,6 +70,13 @@ final class GuestSession implements AutoCloseable {
         return start(testGuest(1, 128, List.of(), Optional.empty(), List.of(), Optional.of(vsock)));
     }
 
+    /** Boots bzImage + the test initramfs (1 vCPU, 128 MiB, no devices) on this kernel command line. */
+    static GuestSession bootWithArgs(String bootArgs) throws Exception {
+        return start(new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact("bzImage"),
+                Optional.of(TestHost.guestArtifact("initramfs.cpio.gz")), bootArgs, BootProtocol.LINUX_64),
+                new VmConfig.Machine(1, 128), List.of(), Optional.empty()));
+    }
+
     /** bzImage + the test initramfs, on the quiet command line, with these devices. */
     private static VmConfig testGuest(int cpus, long memMib, List<VmConfig.Drive> drives,
             Optional<VmConfig.Entropy> entropy, List<VmConfig.NetworkInterface> nets, Optional<VmConfig.Vsock> vsock) {

@@ -421,7 +421,7 @@ public final class MicroVm implements AutoCloseable {
 
     /**
      * The VM's counters in Firecracker's metrics groups, cumulative since start: one {@code vcpu}
-     * group per vCPU, {@code uart}, {@code vmm} ({@code device_events}: event-loop handler runs),
+     * group per vCPU, {@code uart}, {@code i8042} (port accesses per register), {@code vmm} ({@code device_events}: event-loop handler runs),
      * and each device's ({@code block_<drive_id>}, {@code net_<iface_id>}, {@code vsock},
      * {@code entropy}). Counting costs the exit path a plain increment; reading is for a
      * metrics flush.
@@ -429,6 +429,7 @@ public final class MicroVm implements AutoCloseable {
     public List<MetricsGroup> metrics() {
         List<MetricsGroup> groups = new ArrayList<>(vcpuMetrics());
         groups.add(serial.metrics());
+        groups.add(keyboard.metrics());
         groups.add(new MetricsGroup("vmm", "vmm", Map.of("device_events", eventLoop.deviceEvents())));
         groups.addAll(virtio.metrics());
         return groups;

@@ -1,7 +1,12 @@
 package dev.panamax.vmm.device;
 
 import dev.panamax.device.BusDevice;
+import dev.panamax.device.Counter;
 import dev.panamax.device.InterruptLine;
+import dev.panamax.device.MetricsGroup;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The part of the i8042 keyboard controller a microVM needs: enough of the command set for
@@ -9,6 +14,9 @@ import dev.panamax.device.InterruptLine;
  * a keyboard that acknowledges commands and answers its ID), the CPU reset line (command 0xFE,
  * which {@code reboot=k} sends, ends the VM), and one key chord, Ctrl+Alt+Del
  * ({@link #pressCtrlAltDel()}), which a Linux guest with a VT keyboard answers by rebooting.
+ * There is no AUX (mouse) port: its interface test fails, which Linux's probe takes at once.
+ * Every access is a port exit, so the controller answers each probe step the first time:
+ * enabling or disabling a port shows in the configuration byte when Linux reads it back.
  *
  * <p>Bytes for the guest wait in one output queue read through the data port. The keyboard's
  * bytes (its replies and scancodes) raise IRQ 1 when they reach the head of the queue, while the
@@ -32,15 +40,24 @@ public final class I8042 implements BusDevice {
     private static final int STATUS_OUTPUT_FULL = 0x01;
     private static final int STATUS_SYSTEM_FLAG = 0x04;
     private static final int STATUS_LAST_WAS_COMMAND = 0x08;
+    /** Keyboard not locked: without it Linux warns "Keylock active" (QEMU's controller sets it too). */
+    private static final int STATUS_UNLOCKED = 0x10;
 
     private static final int CMD_READ_CTR = 0x20;
     private static final int CMD_WRITE_CTR = 0x60;
+    private static final int CMD_AUX_DISABLE = 0xa7;
+    private static final int CMD_AUX_ENABLE = 0xa8;
+    private static final int CMD_TEST_AUX_PORT = 0xa9;
     private static final int CMD_SELF_TEST = 0xaa;
     private static final int CMD_TEST_KBD_PORT = 0xab;
+    private static final int CMD_KBD_DISABLE = 0xad;
+    private static final int CMD_KBD_ENABLE = 0xae;
     private static final int CMD_WRITE_OUTPUT_PORT = 0xd1;
     private static final int CMD_PULSE_RESET = 0xfe;
     private static final int SELF_TEST_PASSED = 0x55;
     private static final int PORT_TEST_PASSED = 0x00;
+    /** The AUX interface test's "clock line stuck high": nothing is wired there. */
+    private static final int PORT_TEST_CLOCK_HIGH = 0x02;
 
     private static final int KBD_GET_ID = 0xf2;
     private static final int KBD_ECHO = 0xee;
@@ -54,6 +71,10 @@ public final class I8042 implements BusDevice {
 
     /** Controller configuration byte: keyboard interrupt enabled. */
     private static final int CTR_KBD_INT = 0x01;
+    /** Controller configuration byte: keyboard interface disabled. */
+    private static final int CTR_KBD_DISABLED = 0x10;
+    /** Controller configuration byte: AUX interface disabled. */
+    private static final int CTR_AUX_DISABLED = 0x20;
     /** Controller configuration byte: scancode set 2 from the keyboard translated to set 1. */
     private static final int CTR_TRANSLATE = 0x40;
     /** Keyboard interrupt enabled, system flag, translation: the firmware's usual setting. */
@@ -77,6 +98,12 @@ public final class I8042 implements BusDevice {
     private int lastRead;
     private int pendingCommand = -1; // a command whose parameter byte comes through the data port
     private boolean lastWasCommand;
+    // accesses per register, counted under this object's lock: each is one exit to Panamax
+    private final Counter statusReads = new Counter();
+    private final Counter dataReads = new Counter();
+    private final Counter commandWrites = new Counter();
+    private final Counter dataWrites = new Counter();
+    private final Counter resets = new Counter();
 
     /**
      * @param onReset what the CPU reset line does
@@ -91,10 +118,12 @@ public final class I8042 implements BusDevice {
     @Override
     public synchronized long read(long offset, int size) {
         if (offset == COMMAND) {
-            return (output.isEmpty() ? 0 : STATUS_OUTPUT_FULL) | STATUS_SYSTEM_FLAG
+            statusReads.increment();
+            return (output.isEmpty() ? 0 : STATUS_OUTPUT_FULL) | STATUS_SYSTEM_FLAG | STATUS_UNLOCKED
                     | (lastWasCommand ? STATUS_LAST_WAS_COMMAND : 0);
         }
         if (offset == DATA) {
+            dataReads.increment();
             irq.acknowledged();
             int b = output.poll();
             if (b >= 0) {
@@ -110,9 +139,11 @@ public final class I8042 implements BusDevice {
     public synchronized void write(long offset, int size, long value) {
         int v = (int) (value & 0xff);
         if (offset == COMMAND) {
+            commandWrites.increment();
             lastWasCommand = true;
             command(v);
         } else if (offset == DATA) {
+            dataWrites.increment();
             lastWasCommand = false;
             data(v);
         }
@@ -150,6 +181,23 @@ public final class I8042 implements BusDevice {
         return irq.reraised();
     }
 
+    /**
+     * Firecracker's {@code i8042} group (reads and writes of both ports, reset commands) plus
+     * each register's share: status (port 0x64 read), command (0x64 written), data read and
+     * written (0x60). Every access is a port exit, so these say what the guest's driver costs.
+     */
+    public MetricsGroup metrics() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("read_count", statusReads.get() + dataReads.get());
+        counts.put("write_count", commandWrites.get() + dataWrites.get());
+        counts.put("reset_count", resets.get());
+        counts.put("status_read_count", statusReads.get());
+        counts.put("command_write_count", commandWrites.get());
+        counts.put("data_read_count", dataReads.get());
+        counts.put("data_write_count", dataWrites.get());
+        return new MetricsGroup("i8042", "i8042", counts);
+    }
+
     private void command(int c) {
         pendingCommand = -1;
         switch (c) {
@@ -157,9 +205,20 @@ public final class I8042 implements BusDevice {
             case CMD_WRITE_CTR, CMD_WRITE_OUTPUT_PORT -> pendingCommand = c;
             case CMD_SELF_TEST -> controllerReplies(SELF_TEST_PASSED);
             case CMD_TEST_KBD_PORT -> controllerReplies(PORT_TEST_PASSED);
-            case CMD_PULSE_RESET -> onReset.run();
+            // Linux reads the CTR back after these and polls until the bit shows the change
+            case CMD_KBD_DISABLE -> ctr |= CTR_KBD_DISABLED;
+            case CMD_KBD_ENABLE -> ctr &= ~CTR_KBD_DISABLED;
+            case CMD_AUX_DISABLE -> ctr |= CTR_AUX_DISABLED;
+            case CMD_AUX_ENABLE -> ctr &= ~CTR_AUX_DISABLED;
+            // No AUX port: a failed interface test is how Linux learns it at once (it gives up
+            // on the port here instead of testing its interrupt for 250 ms)
+            case CMD_TEST_AUX_PORT -> controllerReplies(PORT_TEST_CLOCK_HIGH);
+            case CMD_PULSE_RESET -> {
+                resets.increment();
+                onReset.run();
+            }
             default -> {
-                // enable/disable ports and the rest need no answer
+                // the rest (AUX loopback included: its byte goes on to the keyboard) need no answer
             }
         }
     }

@@ -142,4 +142,49 @@ class I8042Test {
         assertThat(kbd.reraiseIfUnacknowledged(1000, 100)).isFalse();
         assertThat(kbd.reraisedInterrupts()).isEqualTo(1);
     }
+
+    @Test
+    void enablingAndDisablingPortsShowsInTheConfigurationByteAtOnce() {
+        // Linux's i8042_toggle_aux reads the byte back up to 100 times until the bit changes
+        kbd.write(STATUS, 1, 0xa7);
+        assertThat(command(0x20) & 0x20).as("AUX disabled").isEqualTo(0x20);
+        kbd.write(STATUS, 1, 0xa8);
+        assertThat(command(0x20) & 0x20).as("AUX enabled").isZero();
+        kbd.write(STATUS, 1, 0xad);
+        assertThat(command(0x20) & 0x10).as("keyboard disabled").isEqualTo(0x10);
+        kbd.write(STATUS, 1, 0xae);
+        assertThat(command(0x20)).as("back to the start").isEqualTo(0x45);
+    }
+
+    @Test
+    void thereIsNoAuxPortAndTheInterfaceTestSaysSoFirst() {
+        writeCtr(0x54); // as Linux probes: keyboard disabled, no interrupt
+        kbd.write(STATUS, 1, 0xd3); // AUX loopback of 0x5a
+        kbd.write(DATA, 1, 0x5a);
+        assertThat(kbd.read(STATUS, 1) & 0x21).as("a byte, but not from AUX").isEqualTo(0x01);
+        int test = command(0xa9);
+        assertThat(test).as("interface test: neither passed (0x00) nor a notebook's 0xfa/0xff").isNotIn(0x00, 0xfa, 0xff);
+        assertThat(interrupts).hasValue(0);
+    }
+
+    @Test
+    void statusSaysTheKeyboardIsNotLocked() {
+        assertThat(kbd.read(STATUS, 1) & 0x10).isEqualTo(0x10);
+    }
+
+    @Test
+    void metricsCountEachRegistersAccesses() {
+        command(0x20); // command write, status read, data read
+        writeCtr(0x45); // command write, data write
+        kbd.read(STATUS, 1);
+        kbd.write(STATUS, 1, 0xfe);
+        assertThat(kbd.metrics().name()).isEqualTo("i8042");
+        assertThat(kbd.metrics().counters()).containsEntry("status_read_count", 2L)
+                .containsEntry("command_write_count", 3L)
+                .containsEntry("data_read_count", 1L)
+                .containsEntry("data_write_count", 1L)
+                .containsEntry("read_count", 3L)
+                .containsEntry("write_count", 4L)
+                .containsEntry("reset_count", 1L);
+    }
 }
