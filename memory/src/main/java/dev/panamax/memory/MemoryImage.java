@@ -58,6 +58,20 @@ public final class MemoryImage implements AutoCloseable {
         return name;
     }
 
+    /** Copies the whole image to {@code out}. */
+    public void writeTo(FileChannel out) throws IOException {
+        try (FileChannel in = FileChannel.open(Path.of("/proc/self/fd/" + fd()), StandardOpenOption.READ)) {
+            long done = 0;
+            while (done < size) {
+                long n = in.transferTo(done, size - done, out);
+                if (n <= 0) {
+                    throw new IOException("memory image " + name + " ends at byte " + done + " of " + size);
+                }
+                done += n;
+            }
+        }
+    }
+
     int fd() {
         if (closed.get()) {
             throw new IllegalStateException("memory image " + name + " is closed");
