@@ -339,6 +339,32 @@ public final class VcpuFd extends FileDescriptor {
         }
     }
 
+    /**
+     * Writes model-specific registers in the map's order as far as KVM takes them: KVM_SET_MSRS
+     * stops at the first it refuses, so the write goes on after it. Returns the refused indices.
+     */
+    public List<Integer> setMsrsSkippingRefused(Map<Integer, Long> msrs) {
+        List<Map.Entry<Integer, Long>> list = List.copyOf(msrs.entrySet());
+        List<Integer> refused = new ArrayList<>();
+        int from = 0;
+        try (Arena a = Arena.ofConfined()) {
+            while (from < list.size()) {
+                int n = list.size() - from;
+                MemorySegment s = allocateMsrs(a, n);
+                for (int i = 0; i < n; i++) {
+                    kvm_msr_entry.index(msrEntry(s, i), list.get(from + i).getKey());
+                    kvm_msr_entry.data(msrEntry(s, i), list.get(from + i).getValue());
+                }
+                int written = ioctl("KVM_SET_MSRS", kvm_h.KVM_SET_MSRS, s);
+                if (from + written < list.size()) {
+                    refused.add(list.get(from + written).getKey());
+                }
+                from += written + 1;
+            }
+        }
+        return refused;
+    }
+
     /** Reads one model-specific register. */
     public long getMsr(int index) {
         try (Arena a = Arena.ofConfined()) {

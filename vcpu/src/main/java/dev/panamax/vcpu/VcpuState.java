@@ -92,9 +92,12 @@ public record VcpuState(int id, List<CpuidEntry> cpuid, int tscKhz, int mpState,
      * kvmclock is told it was stopped by the host, so that its watchdogs do not count the gap.
      *
      * @param tscKhzSettable whether the host can scale a vCPU's TSC (KVM_CAP_TSC_CONTROL)
+     * @return the MSRs KVM would not take back (it read them, so normally none); the caller
+     *     says so, the rest of the state is loaded all the same
      * @throws dev.panamax.kvm.sys.SyscallException naming the ioctl KVM refused
      */
-    public void restore(VcpuFd vcpu, boolean tscKhzSettable) {
+    public List<Integer> restore(VcpuFd vcpu, boolean tscKhzSettable) {
+        List<Integer> refused;
         vcpu.setCpuid(cpuid);
         if (tscKhz != 0 && vcpu.tscKhz() != tscKhz) {
             if (!tscKhzSettable) {
@@ -111,10 +114,11 @@ public record VcpuState(int id, List<CpuidEntry> cpuid, int tscKhz, int mpState,
             vcpu.setXcrs(aligned(a, xcrs));
             vcpu.setDebugRegs(aligned(a, debugregs));
             vcpu.setLapic(a.allocateFrom(ValueLayout.JAVA_BYTE, lapic));
-            vcpu.setMsrs(msrs);
+            refused = vcpu.setMsrsSkippingRefused(msrs);
             vcpu.setVcpuEvents(aligned(a, vcpuEvents));
         }
         vcpu.markGuestPaused();
+        return refused;
     }
 
     private static MemorySegment aligned(Arena a, byte[] bytes) {

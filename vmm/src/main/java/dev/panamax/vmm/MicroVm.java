@@ -234,7 +234,11 @@ public final class MicroVm implements AutoCloseable {
                 VcpuFd vcpu = own(resources, vm.createVcpu(i));
                 microVm.vcpus.add(vcpu);
                 if (from != null) {
-                    from.state().vcpus().get(i).restore(vcpu, tscControl);
+                    List<Integer> refused = from.state().vcpus().get(i).restore(vcpu, tscControl);
+                    if (!refused.isEmpty()) {
+                        LOG.warn("vCPU {}: KVM would not take back MSRs {} of the snapshot; the guest goes on without them",
+                                i, refused.stream().map(m -> "0x" + Integer.toHexString(m)).toList());
+                    }
                 } else {
                     VcpuSetup.configure(vcpu, Cpuid.forVcpu(supported, i, machine.vcpuCount(),
                             machine.cpuidFeatureMask()), true);
