@@ -159,8 +159,14 @@ public final class MicroVm implements AutoCloseable {
      * @throws DeviceException          naming a device whose backing cannot be opened or does not fit
      */
     public static MicroVm restore(Snapshot snapshot, VmConfig config, Console console, boolean resume) {
+        return restore(snapshot, config, console, resume, KvmHost.configuredDevice());
+    }
+
+    /** {@link #restore(Snapshot, VmConfig, Console, boolean)} on the KVM device at {@code kvmDevice}. */
+    public static MicroVm restore(Snapshot snapshot, VmConfig config, Console console, boolean resume,
+            Path kvmDevice) {
         SnapshotCompatibility.require(snapshot.config(), config);
-        return build(config, console, KvmHost.configuredDevice(), snapshot, resume);
+        return build(config, console, kvmDevice, snapshot, resume);
     }
 
     /** {@link #restore(Snapshot, VmConfig, Console, boolean)} with the snapshot's own config. */
