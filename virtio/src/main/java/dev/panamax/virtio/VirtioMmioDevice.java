@@ -243,9 +243,10 @@ public final class VirtioMmioDevice implements BusDevice {
      *     queues, rings outside guest RAM)
      */
     public void restoreState(TransportState saved, DeviceState savedDevice) {
-        if (saved.deviceType() != deviceType || savedDevice.deviceType() != deviceType) {
-            throw new IllegalArgumentException("virtio device type " + deviceType + ": the snapshot has type "
-                    + saved.deviceType() + " in its place");
+        int savedType = saved.deviceType() != deviceType ? saved.deviceType() : savedDevice.deviceType();
+        if (savedType != deviceType) {
+            throw new IllegalArgumentException("virtio device type " + deviceType + ": the snapshot has device type "
+                    + savedType + " in its place");
         }
         if (saved.queues().size() != queues.size()) {
             throw new IllegalArgumentException("virtio device type " + deviceType + ": the snapshot has "
