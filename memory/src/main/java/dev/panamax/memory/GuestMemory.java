@@ -40,6 +40,9 @@ public final class GuestMemory implements AutoCloseable {
      */
     private static final VarHandle ORDERED_U16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
+    /** How much of a region {@link #writeTo} hands the channel at once. */
+    private static final long WRITE_SLICE = 1L << 30;
+
     private final Arena arena;
     private final List<Mapping> mappings;
     private final List<GuestRegion> regions;
@@ -130,9 +133,13 @@ public final class GuestMemory implements AutoCloseable {
      */
     public void writeTo(WritableByteChannel out) throws IOException {
         for (Mapping m : mappings) {
-            ByteBuffer buffer = m.host().asByteBuffer();
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
+            // a ByteBuffer holds at most 2 GiB: a large region goes in slices
+            for (long offset = 0; offset < m.host().byteSize(); offset += WRITE_SLICE) {
+                ByteBuffer buffer = m.host().asSlice(offset, Math.min(WRITE_SLICE, m.host().byteSize() - offset))
+                        .asByteBuffer();
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
             }
         }
     }

@@ -115,6 +115,12 @@ public record VcpuState(int id, List<CpuidEntry> cpuid, int tscKhz, int mpState,
             vcpu.setDebugRegs(aligned(a, debugregs));
             vcpu.setLapic(a.allocateFrom(ValueLayout.JAVA_BYTE, lapic));
             refused = vcpu.setMsrsSkippingRefused(msrs);
+            if (!refused.isEmpty()) {
+                // once more: one MSR may need another that comes after it in KVM's list
+                Map<Integer, Long> again = new LinkedHashMap<>();
+                refused.forEach(index -> again.put(index, msrs.get(index)));
+                refused = vcpu.setMsrsSkippingRefused(again);
+            }
             vcpu.setVcpuEvents(aligned(a, vcpuEvents));
         }
         vcpu.markGuestPaused();
