@@ -72,6 +72,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * is measured in running time ({@link RunningClock}), so it does not count the pause against
  * the guest.
  *
+ * <p>Snapshots: a paused VM is saved with {@link #snapshot(Path, Path)} (two files) or
+ * {@link #snapshot()} (kept in this process), and {@link #restore} makes a VM that goes on where
+ * it was paused, as often as wanted from one snapshot (see {@link Snapshot}).
+ *
  * <p>Observability: {@link #metrics()} counts exits and device work; with
  * {@link VmConfig#bootTimer()} the guest's boot time is logged and kept ({@link #bootTime()});
  * and while a JDK Flight Recorder recording runs, the VM writes its {@code dev.panamax.*}
