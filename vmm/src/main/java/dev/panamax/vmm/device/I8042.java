@@ -235,5 +235,6 @@ public final class I8042 implements BusDevice {
         lastRead = k.lastRead() & 0xff;
         pendingCommand = k.pendingCommand() < 0 ? -1 : k.pendingCommand() & 0xff;
         lastWasCommand = k.lastWasCommand();
+        raiseIfReadable(); // the edge the old VM raised may be gone; a surplus one is harmless
     }
 }

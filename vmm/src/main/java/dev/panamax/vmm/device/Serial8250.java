@@ -253,5 +253,8 @@ public final class Serial8250 implements BusDevice {
         fifoEnabled = s.fifoEnabled();
         thrEmptyPending = s.thrEmptyPending();
         notifyAll(); // a receive() waiting for room sees the new FIFO
+        if (interruptPending()) {
+            irq.trigger(); // the edge the old VM raised may be gone; a surplus one is harmless
+        }
     }
 }
