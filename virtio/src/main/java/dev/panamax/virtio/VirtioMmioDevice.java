@@ -274,15 +274,18 @@ public final class VirtioMmioDevice implements BusDevice {
             interruptStatus.set(saved.interruptStatus());
             configGeneration.set(saved.configGeneration());
             status = saved.status();
+            // an interrupt the driver had not acknowledged is raised again: the old VM's edge may be gone
+            raise = saved.interruptStatus() != 0;
             if (saved.activated()) {
                 device.activate(memory, driverFeatures, queues);
                 activated = true;
                 if (device.restored(queues)) {
+                    boolean used = false;
                     for (Virtqueue q : queues) {
-                        raise |= q.isActive() && q.needsInterrupt();
+                        used |= q.isActive() && q.needsInterrupt();
                     }
-                    if (raise) {
-                        setInterruptStatus(MmioRegister.INT_VRING);
+                    if (used) {
+                        raise = setInterruptStatus(MmioRegister.INT_VRING);
                     }
                 }
             }
