@@ -10,17 +10,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static dev.panamax.it.SnapshotChecks.TICKING;
+import static dev.panamax.it.SnapshotChecks.assertTicksGoOn;
+import static dev.panamax.it.SnapshotChecks.debugfsCat;
+import static dev.panamax.it.SnapshotChecks.lastTick;
+import static dev.panamax.it.SnapshotChecks.line;
+import static dev.panamax.it.SnapshotChecks.mkfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +41,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SnapshotIT {
     private static final int RESTORES = Integer.getInteger("panamax.snapshot.restores", 5);
     private static final Duration TIMEOUT = GuestSession.TIMEOUT;
-    private static final Pattern TICK = Pattern.compile("TICK (\\d+)\\r?\\n");
     private static final String VARIABLE = "panamax14";
 
     @TempDir
@@ -47,7 +49,7 @@ class SnapshotIT {
     @Test
     void aRestoredGuestGoesOnWhereItWasPausedAgainAndAgain() throws Exception {
         Path image = dir.resolve("data.ext4");
-        run("mkfs.ext4", "-q", "-F", image.toString(), "32M");
+        mkfs(image);
         Path state = dir.resolve("vm.snap");
         Path memory = dir.resolve("vm.mem");
         Path pristine = dir.resolve("data-at-snapshot.ext4");
@@ -63,7 +65,7 @@ class SnapshotIT {
             guest.run("mkdir -p /mnt && mount /dev/vda /mnt && echo mounted-ok", line("mounted-ok"));
             guest.run("SNAP=" + VARIABLE + "; echo set-$SNAP", "set-" + VARIABLE);
             guest.run("echo before-snapshot > /mnt/a && sync && echo synced-ok", line("synced-ok"));
-            guest.run("(i=0; while true; do i=$((i+1)); echo TICK $i; sleep 1; done) &", "TICK 3\\r?\\n");
+            guest.run(TICKING, "TICK 3\\r?\\n");
 
             MicroVm vm = guest.vm();
             assertThatThrownBy(() -> vm.snapshot(state, memory))
@@ -142,58 +144,14 @@ class SnapshotIT {
         long at = System.nanoTime();
         // the next complete TICK line: lastTick + 1, or + 2 when the pause cut a line in two
         console.await("TICK " + (lastTick + 3) + "\\r?\\n", 0, TIMEOUT);
-        List<Integer> ticks = ticks(console.text());
-        assertThat(ticks.get(0)).as("the first tick after the restore (paused at %d)", lastTick)
-                .isBetween(lastTick + 1, lastTick + 2);
-        for (int i = 1; i < ticks.size(); i++) {
-            assertThat(ticks.get(i)).as("ticks after the restore: %s", ticks).isEqualTo(ticks.get(i - 1) + 1);
-        }
+        assertTicksGoOn(console.text(), lastTick);
         type(console, "cat /mnt/a; echo " + name + " > /mnt/" + name + " && sync && echo wrote-" + name);
         Matcher wrote = console.await(line("before-snapshot") + "[\\s\\S]*?" + line("wrote-" + name), answer.end(),
                 TIMEOUT);
         return new Responsive(at, wrote.end());
     }
 
-    /**
-     * A whole line of output: the typed command's echo holds the same words after "echo ", so
-     * an unanchored pattern would match before the command ran.
-     */
-    private static String line(String text) {
-        return "(?m)^" + Pattern.quote(text) + "\\r?$";
-    }
-
-    private static int lastTick(String text) {
-        List<Integer> ticks = ticks(text);
-        assertThat(ticks).as("ticks before the pause").isNotEmpty();
-        return ticks.get(ticks.size() - 1);
-    }
-
-    private static List<Integer> ticks(String text) {
-        List<Integer> ticks = new ArrayList<>();
-        Matcher m = TICK.matcher(text);
-        while (m.find()) {
-            ticks.add(Integer.parseInt(m.group(1)));
-        }
-        return ticks;
-    }
-
     private static void type(GuestConsole console, String line) throws IOException {
         console.type(line);
-    }
-
-    /** A file's contents in an ext4 image, read on the host. */
-    private String debugfsCat(Path image, String file) throws Exception {
-        Path out = dir.resolve("debugfs.out");
-        Process p = new ProcessBuilder("debugfs", "-R", "cat " + file, image.toString())
-                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return Files.readString(out, StandardCharsets.UTF_8);
-    }
-
-    private void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", List.of(command)).isTrue();
-        assertThat(p.exitValue()).as("%s exit status", List.of(command)).isZero();
     }
 }
