@@ -3,9 +3,12 @@ package dev.panamax.kvm;
 import dev.panamax.kvm.sys.Libc;
 import dev.panamax.kvm.sys.SyscallException;
 import dev.panamax.kvm.sys.kvm_h;
+import dev.panamax.kvm.sys.kvm_msr_list;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.panamax.kvm.sys.Errno.E2BIG;
@@ -57,6 +60,32 @@ public final class Kvm extends FileDescriptor {
             } catch (SyscallException e) {
                 // E2BIG: the buffer is too small for this host's leaves; grow and ask again.
                 if (e.errno() != E2BIG.code() || capacity >= 4096) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * The MSRs this host's KVM saves and restores for a guest ({@code KVM_GET_MSR_INDEX_LIST}):
+     * what a snapshot reads with KVM_GET_MSRS.
+     */
+    public List<Integer> msrIndexList() {
+        for (int capacity = 256; ; capacity *= 2) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment list = arena.allocate(kvm_msr_list.LAYOUT.byteSize() + 4L * capacity,
+                        kvm_msr_list.LAYOUT.byteAlignment());
+                kvm_msr_list.nmsrs(list, capacity);
+                ioctl("KVM_GET_MSR_INDEX_LIST", kvm_h.KVM_GET_MSR_INDEX_LIST, list);
+                int n = kvm_msr_list.nmsrs(list);
+                List<Integer> indices = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    indices.add(list.get(ValueLayout.JAVA_INT, kvm_msr_list.indices$OFFSET + 4L * i));
+                }
+                return List.copyOf(indices);
+            } catch (SyscallException e) {
+                // E2BIG: the host knows more MSRs than room; grow and ask again.
+                if (e.errno() != E2BIG.code() || capacity >= 16384) {
                     throw e;
                 }
             }

@@ -4,6 +4,7 @@ import dev.panamax.kvm.sys.Errno;
 import dev.panamax.kvm.sys.Libc;
 import dev.panamax.kvm.sys.Syscall;
 import dev.panamax.kvm.sys.SyscallException;
+import dev.panamax.kvm.sys.kvm_debugregs;
 import dev.panamax.kvm.sys.kvm_fpu;
 import dev.panamax.kvm.sys.kvm_h;
 import dev.panamax.kvm.sys.kvm_lapic_state;
@@ -14,10 +15,13 @@ import dev.panamax.kvm.sys.kvm_regs;
 import dev.panamax.kvm.sys.kvm_run;
 import dev.panamax.kvm.sys.kvm_sregs;
 import dev.panamax.kvm.sys.kvm_vcpu_events;
+import dev.panamax.kvm.sys.kvm_xcrs;
+import dev.panamax.kvm.sys.kvm_xsave;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -249,6 +253,116 @@ public final class VcpuFd extends FileDescriptor {
                         + Integer.toHexString(list.get(written).getKey()));
             }
         }
+    }
+
+    /**
+     * Reads the model-specific registers {@code indices}, in that order, leaving out those KVM will
+     * not read for this vCPU (an index list names every MSR the host knows; a guest CPU model may
+     * lack some). KVM_GET_MSRS stops at the first it refuses, so the read goes on after it.
+     */
+    public Map<Integer, Long> getMsrs(List<Integer> indices) {
+        Map<Integer, Long> values = new LinkedHashMap<>();
+        int from = 0;
+        try (Arena a = Arena.ofConfined()) {
+            while (from < indices.size()) {
+                int n = indices.size() - from;
+                MemorySegment s = allocateMsrs(a, n);
+                for (int i = 0; i < n; i++) {
+                    kvm_msr_entry.index(msrEntry(s, i), indices.get(from + i));
+                }
+                int read = ioctl("KVM_GET_MSRS", kvm_h.KVM_GET_MSRS, s);
+                for (int i = 0; i < read; i++) {
+                    values.put(indices.get(from + i), kvm_msr_entry.data(msrEntry(s, i)));
+                }
+                from += read + 1; // past the one refused
+            }
+        }
+        return values;
+    }
+
+    /**
+     * {@code KVM_GET_XSAVE}, or {@code KVM_GET_XSAVE2} when {@code xsave} is larger than
+     * {@code struct kvm_xsave} (the size KVM_CAP_XSAVE2 reports, for state beyond 4 KiB).
+     */
+    public void getXsave(MemorySegment xsave) {
+        if (checked(xsave, kvm_xsave.LAYOUT.byteSize()).byteSize() > kvm_xsave.LAYOUT.byteSize()) {
+            ioctl("KVM_GET_XSAVE2", kvm_h.KVM_GET_XSAVE2, xsave);
+        } else {
+            ioctl("KVM_GET_XSAVE", kvm_h.KVM_GET_XSAVE, xsave);
+        }
+    }
+
+    /** {@code KVM_SET_XSAVE}; takes what {@link #getXsave} filled, whatever its size. */
+    public void setXsave(MemorySegment xsave) {
+        ioctl("KVM_SET_XSAVE", kvm_h.KVM_SET_XSAVE, checked(xsave, kvm_xsave.LAYOUT.byteSize()));
+    }
+
+    public void getXcrs(MemorySegment xcrs) {
+        ioctl("KVM_GET_XCRS", kvm_h.KVM_GET_XCRS, checked(xcrs, kvm_xcrs.LAYOUT.byteSize()));
+    }
+
+    public void setXcrs(MemorySegment xcrs) {
+        ioctl("KVM_SET_XCRS", kvm_h.KVM_SET_XCRS, checked(xcrs, kvm_xcrs.LAYOUT.byteSize()));
+    }
+
+    public void getDebugRegs(MemorySegment debugregs) {
+        ioctl("KVM_GET_DEBUGREGS", kvm_h.KVM_GET_DEBUGREGS, checked(debugregs, kvm_debugregs.LAYOUT.byteSize()));
+    }
+
+    public void setDebugRegs(MemorySegment debugregs) {
+        ioctl("KVM_SET_DEBUGREGS", kvm_h.KVM_SET_DEBUGREGS, checked(debugregs, kvm_debugregs.LAYOUT.byteSize()));
+    }
+
+    /** The vCPU's TSC frequency in kHz ({@code KVM_GET_TSC_KHZ}, with KVM_CAP_GET_TSC_KHZ). */
+    public int tscKhz() {
+        return ioctl("KVM_GET_TSC_KHZ", kvm_h.KVM_GET_TSC_KHZ, 0L);
+    }
+
+    /** Scales the vCPU's TSC to {@code khz} ({@code KVM_SET_TSC_KHZ}, with KVM_CAP_TSC_CONTROL). */
+    public void setTscKhz(int khz) {
+        ioctl("KVM_SET_TSC_KHZ", kvm_h.KVM_SET_TSC_KHZ, khz);
+    }
+
+    /** What CPUID returns in this vCPU ({@code KVM_GET_CPUID2}): what {@link #setCpuid} set. */
+    public List<CpuidEntry> cpuid() {
+        for (int capacity = 128; ; capacity *= 2) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment cpuid = CpuidCodec.allocate(a, capacity);
+                ioctl("KVM_GET_CPUID2", kvm_h.KVM_GET_CPUID2, cpuid);
+                return CpuidCodec.decode(cpuid);
+            } catch (SyscallException e) {
+                // E2BIG: more entries than room; grow and ask again.
+                if (e.errno() != Errno.E2BIG.code() || capacity >= 4096) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes model-specific registers in the map's order as far as KVM takes them: KVM_SET_MSRS
+     * stops at the first it refuses, so the write goes on after it. Returns the refused indices.
+     */
+    public List<Integer> setMsrsSkippingRefused(Map<Integer, Long> msrs) {
+        List<Map.Entry<Integer, Long>> list = List.copyOf(msrs.entrySet());
+        List<Integer> refused = new ArrayList<>();
+        int from = 0;
+        try (Arena a = Arena.ofConfined()) {
+            while (from < list.size()) {
+                int n = list.size() - from;
+                MemorySegment s = allocateMsrs(a, n);
+                for (int i = 0; i < n; i++) {
+                    kvm_msr_entry.index(msrEntry(s, i), list.get(from + i).getKey());
+                    kvm_msr_entry.data(msrEntry(s, i), list.get(from + i).getValue());
+                }
+                int written = ioctl("KVM_SET_MSRS", kvm_h.KVM_SET_MSRS, s);
+                if (from + written < list.size()) {
+                    refused.add(list.get(from + written).getKey());
+                }
+                from += written + 1;
+            }
+        }
+        return refused;
     }
 
     /** Reads one model-specific register. */

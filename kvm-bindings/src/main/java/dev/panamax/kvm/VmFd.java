@@ -5,8 +5,10 @@ import dev.panamax.kvm.sys.kvm_dirty_log;
 import dev.panamax.kvm.sys.kvm_h;
 import dev.panamax.kvm.sys.kvm_ioeventfd;
 import dev.panamax.kvm.sys.kvm_irq_level;
+import dev.panamax.kvm.sys.kvm_irqchip;
 import dev.panamax.kvm.sys.kvm_irqfd;
 import dev.panamax.kvm.sys.kvm_pit_config;
+import dev.panamax.kvm.sys.kvm_pit_state2;
 import dev.panamax.kvm.sys.kvm_userspace_memory_region;
 
 import java.lang.foreign.Arena;
@@ -155,6 +157,35 @@ public final class VmFd extends FileDescriptor {
             kvm_clock_data.clock(data, nanoseconds);
             ioctl("KVM_SET_CLOCK", kvm_h.KVM_SET_CLOCK, data);
         }
+    }
+
+    /**
+     * The state of in-kernel irqchip {@code chipId} ({@code KVM_IRQCHIP_PIC_MASTER},
+     * {@code _PIC_SLAVE}, {@code _IOAPIC}) into {@code irqchip}, a {@code struct kvm_irqchip}.
+     */
+    public void getIrqchip(int chipId, MemorySegment irqchip) {
+        kvm_irqchip.chip_id(checked(irqchip, kvm_irqchip.LAYOUT.byteSize()), chipId);
+        ioctl("KVM_GET_IRQCHIP", kvm_h.KVM_GET_IRQCHIP, irqchip);
+    }
+
+    /** Loads the chip {@code irqchip}'s {@code chip_id} names, as {@link #getIrqchip} filled it. */
+    public void setIrqchip(MemorySegment irqchip) {
+        ioctl("KVM_SET_IRQCHIP", kvm_h.KVM_SET_IRQCHIP, checked(irqchip, kvm_irqchip.LAYOUT.byteSize()));
+    }
+
+    public void getPit2(MemorySegment pit) {
+        ioctl("KVM_GET_PIT2", kvm_h.KVM_GET_PIT2, checked(pit, kvm_pit_state2.LAYOUT.byteSize()));
+    }
+
+    public void setPit2(MemorySegment pit) {
+        ioctl("KVM_SET_PIT2", kvm_h.KVM_SET_PIT2, checked(pit, kvm_pit_state2.LAYOUT.byteSize()));
+    }
+
+    private static MemorySegment checked(MemorySegment struct, long size) {
+        if (struct.byteSize() < size) {
+            throw new IllegalArgumentException("struct segment of " + struct.byteSize() + " bytes, need " + size);
+        }
+        return struct;
     }
 
     /** Creates vCPU {@code id} (its APIC ID) and maps its {@code kvm_run} area. */

@@ -6,6 +6,9 @@ import dev.panamax.kvm.Seccomp;
 import dev.panamax.kvm.sys.SyscallException;
 import dev.panamax.launcher.api.ApiServer;
 import dev.panamax.launcher.api.MicroVmLifecycle;
+import dev.panamax.launcher.api.SnapshotLoad;
+import dev.panamax.launcher.api.VmLifecycle;
+import dev.panamax.launcher.api.VmStarter;
 import dev.panamax.launcher.api.VmController;
 import dev.panamax.config.ConfigException;
 import dev.panamax.config.PreBootConfig;
@@ -17,6 +20,8 @@ import dev.panamax.vcpu.StopReason;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.DeviceException;
 import dev.panamax.vmm.MicroVm;
+import dev.panamax.vmm.Snapshot;
+import dev.panamax.vmm.snapshot.SnapshotFormatException;
 import dev.panamax.vmm.VmConfig;
 import dev.panamax.vmm.boot.BootException;
 import dev.panamax.vmm.boot.BootProtocol;
@@ -102,6 +107,11 @@ public final class Main {
                     + "events), written at exit; see it with jfr print --events 'dev.panamax.*' FILE.")
     Path jfr;
 
+    @Option(names = "--snapshot-load", paramLabel = "STATE,MEM",
+            description = "Restore the snapshot in state file STATE and memory file MEM (written by PUT /snapshot/create) "
+                    + "instead of booting; the guest goes on at once, its devices as the snapshot names them.")
+    String snapshotLoad;
+
     @Option(names = "--probe", description = "Print what this host's KVM is and can do, then exit 0.")
     boolean probe;
 
@@ -180,6 +190,9 @@ public final class Main {
             }
             if (configFile != null) {
                 return runConfigFile();
+            }
+            if (snapshotLoad != null) {
+                return runSnapshot();
             }
             VmConfig config = flagsConfig();
             try (Terminal terminal = Terminal.rawIfInteractive(in == System.in)) {
@@ -266,10 +279,20 @@ public final class Main {
         PreBootConfig preBoot = configFile == null ? PreBootConfig.empty(workingDir)
                 : PreBootConfig.read(configFile, workingDir);
         preBoot.applyLogger(settings -> LogOutput.configure(settings, instanceId));
-        VmController controller = new VmController(preBoot, config -> {
-            MicroVm vm = start(withLauncherFlags(config));
-            started.complete(vm);
-            return new MicroVmLifecycle(vm);
+        VmController controller = new VmController(preBoot, new VmStarter() {
+            @Override
+            public VmLifecycle start(VmConfig config) {
+                MicroVm vm = Main.this.start(withLauncherFlags(config));
+                started.complete(vm);
+                return new MicroVmLifecycle(vm);
+            }
+
+            @Override
+            public VmLifecycle restore(SnapshotLoad load) {
+                MicroVm vm = Main.this.restore(load);
+                started.complete(vm);
+                return new MicroVmLifecycle(vm);
+            }
         }, VERSION, instanceId);
         controller.openConfiguredMetrics();
         return controller;
@@ -301,7 +324,44 @@ public final class Main {
     /** Starts {@code config} with the console on this launcher's streams, under the seccomp filter unless --no-seccomp. */
     private MicroVm start(VmConfig config) {
         VmConfig named = instanceId.equals(DefaultLogConfigurator.DEFAULT_INSTANCE_ID) ? config : config.withName(instanceId);
-        return MicroVm.start(named, new Console(Optional.of(in), out), kvmDevice, noSeccomp ? () -> {} : Seccomp::install);
+        return MicroVm.start(named, new Console(Optional.of(in), out), kvmDevice, guestRunsHook());
+    }
+
+    /** {@code --snapshot-load STATE,MEM}: restores the snapshot, running, and waits for it to stop. */
+    private int runSnapshot() {
+        if (quickFlags().anyGiven()) {
+            throw new ConfigException("--snapshot-load cannot be combined with " + QUICK_FLAGS);
+        }
+        String[] files = snapshotLoad.split(",", -1);
+        if (files.length != 2 || files[0].isEmpty() || files[1].isEmpty()) {
+            throw new ConfigException("--snapshot-load: expected STATE,MEM (two paths), got \"" + snapshotLoad + "\"");
+        }
+        SnapshotLoad load = new SnapshotLoad(Path.of(files[0]), Path.of(files[1]), true, java.util.Map.of(),
+                Optional.empty());
+        try (Terminal terminal = Terminal.rawIfInteractive(in == System.in)) {
+            return untilStopped(restore(load));
+        }
+    }
+
+    /** Restores {@code load} with the console on this launcher's streams; a file that cannot be restored is bad input. */
+    /** What runs once the VM is built, before its guest: the seccomp filter unless {@code --no-seccomp}. */
+    private Runnable guestRunsHook() {
+        return noSeccomp ? () -> { } : Seccomp::install;
+    }
+
+    private MicroVm restore(SnapshotLoad load) {
+        try (Snapshot snapshot = Snapshot.load(load.statePath(), load.memoryPath())) {
+            VmConfig config = load.applyTo(snapshot.config());
+            VmConfig named = instanceId.equals(DefaultLogConfigurator.DEFAULT_INSTANCE_ID) ? config
+                    : config.withName(instanceId);
+            return MicroVm.restore(snapshot, named, new Console(Optional.of(in), out), load.resume(), kvmDevice,
+                    guestRunsHook());
+        } catch (SnapshotFormatException | IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        } catch (IOException e) {
+            throw new ConfigException("snapshot: cannot read " + load.statePath() + " and " + load.memoryPath() + ": "
+                    + e.getMessage());
+        }
     }
 
     /** Waits for {@code vm} to stop, closes it, and says what to exit with. */

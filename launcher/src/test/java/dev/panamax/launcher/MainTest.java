@@ -324,4 +324,20 @@ class MainTest {
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("--config-file", "--kernel", "--boot-protocol", "--api-sock");
     }
+
+    @Test
+    void aSnapshotThatCannotBeRestoredIsOneLineAndExit2() throws IOException {
+        Path state = file("vm.snap", "not a snapshot".getBytes(StandardCharsets.UTF_8));
+        Path memory = file("vm.mem", new byte[4096]);
+        assertUsageError(run("--snapshot-load", state + "," + memory),
+                "snapshot " + state + ": not a Panamax snapshot state file (no PMXSNAP magic)");
+        assertUsageError(run("--snapshot-load", state.toString()),
+                "--snapshot-load: expected STATE,MEM (two paths), got \"" + state + "\"");
+        assertUsageError(run("--snapshot-load", state + "," + memory, "--mem", "256"),
+                "--snapshot-load cannot be combined with --kernel, --initrd, --append, --cpus, --mem, --drive, "
+                        + "--entropy, --net or --vsock");
+        Path missing = dir.resolve("none.snap");
+        assertThat(run("--snapshot-load", missing + "," + memory).err())
+                .startsWith("panamax: snapshot: cannot read " + missing + " and " + memory + ": ");
+    }
 }

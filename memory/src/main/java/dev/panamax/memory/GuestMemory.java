@@ -4,7 +4,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,7 +17,8 @@ import java.util.List;
  * memory. Every access names a guest-physical range that must lie wholly inside one region,
  * else {@link GuestMemoryException}; nothing here can reach host memory outside the mappings,
  * whatever addresses a guest supplies. Regions are {@code MAP_NORESERVE}: the host commits a
- * page only when the guest or the VMM first touches it.
+ * page only when the guest or the VMM first touches it. A restored VM's RAM is a private
+ * (copy-on-write) mapping of a {@link MemoryImage} instead ({@link #privateCopy}).
  *
  * <p>Knows nothing of KVM: whoever builds the VM registers {@link #regions()} as its memory
  * slots.
@@ -36,6 +40,9 @@ public final class GuestMemory implements AutoCloseable {
      */
     private static final VarHandle ORDERED_U16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
+    /** How much of a region {@link #writeTo} hands the channel at once. */
+    private static final long WRITE_SLICE = 1L << 30;
+
     private final Arena arena;
     private final List<Mapping> mappings;
     private final List<GuestRegion> regions;
@@ -56,6 +63,22 @@ public final class GuestMemory implements AutoCloseable {
      * @throws MappingException if the host will not map that much memory
      */
     public static GuestMemory anonymous(List<Range> ranges) {
+        List<Range> sorted = validated(ranges);
+        Arena arena = Arena.ofShared();
+        try {
+            List<Mapping> mappings = new ArrayList<>();
+            for (Range r : sorted) {
+                mappings.add(new Mapping(r.guestAddress(), map(arena, r.size())));
+            }
+            return new GuestMemory(arena, List.copyOf(mappings));
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** The ranges in guest-physical order, once checked to be whole pages that do not overlap. */
+    private static List<Range> validated(List<Range> ranges) {
         List<Range> sorted = ranges.stream().sorted(Comparator.comparingLong(Range::guestAddress)).toList();
         for (int i = 0; i < sorted.size(); i++) {
             Range r = sorted.get(i);
@@ -67,16 +90,57 @@ public final class GuestMemory implements AutoCloseable {
                         + describe(r) + " overlap");
             }
         }
+        return sorted;
+    }
+
+    /**
+     * Guest RAM for {@code ranges} (validated as by {@link #anonymous}) backed by {@code image}
+     * copy-on-write: the regions, in guest-physical order, lie back to back in the image. Pages
+     * are read from it on first touch, so mapping costs the same whatever the RAM size, and
+     * the guest's writes stay private: the image is never written.
+     *
+     * @throws IllegalArgumentException when the image's size is not the ranges' total
+     */
+    public static GuestMemory privateCopy(List<Range> ranges, MemoryImage image) {
+        List<Range> sorted = validated(ranges);
+        long total = sorted.stream().mapToLong(Range::size).sum();
+        if (image.size() != total) {
+            throw new IllegalArgumentException("memory image " + image.name() + " holds " + image.size()
+                    + " bytes, the guest's RAM is " + total);
+        }
         Arena arena = Arena.ofShared();
         try {
             List<Mapping> mappings = new ArrayList<>();
+            long offset = 0;
             for (Range r : sorted) {
-                mappings.add(new Mapping(r.guestAddress(), map(arena, r.size())));
+                long address = Mmap.privateFile(image.fd(), offset, r.size());
+                long size = r.size();
+                MemorySegment host = MemorySegment.ofAddress(address)
+                        .reinterpret(size, arena, mapping -> Mmap.unmap(address, size));
+                mappings.add(new Mapping(r.guestAddress(), host));
+                offset += size;
             }
             return new GuestMemory(arena, List.copyOf(mappings));
         } catch (RuntimeException e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Writes every region, in guest-physical order, to {@code out}: the image
+     * {@link #privateCopy} maps. The guest must not run meanwhile (a paused VM).
+     */
+    public void writeTo(WritableByteChannel out) throws IOException {
+        for (Mapping m : mappings) {
+            // a ByteBuffer holds at most 2 GiB: a large region goes in slices
+            for (long offset = 0; offset < m.host().byteSize(); offset += WRITE_SLICE) {
+                ByteBuffer buffer = m.host().asSlice(offset, Math.min(WRITE_SLICE, m.host().byteSize() - offset))
+                        .asByteBuffer();
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            }
         }
     }
 

@@ -42,7 +42,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     public static final int SECTOR_SIZE = 512;
 
     private static final Logger LOG = LoggerFactory.getLogger(BlockDevice.class);
-    private static final int DEVICE_TYPE = 2;
+    static final int DEVICE_TYPE = 2;
     private static final int QUEUE_SIZE = 256;
     /** Header and status take one descriptor each; the rest may carry data. */
     private static final int SEG_MAX = QUEUE_SIZE - 2;
@@ -211,6 +211,30 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
             channel.close();
         } catch (IOException ignored) {
             // Already failing; the first error is the one to report.
+        }
+    }
+
+    /** The drive's identity, mode and size, for a snapshot. */
+    @Override
+    public DeviceState saveState() {
+        return new DeviceState.Block(driveId, path, readOnly, offersFlush, capacitySectors);
+    }
+
+    /** The guest knew a drive of this id, mode and size; the image may have moved (another path). */
+    @Override
+    public void restoreState(DeviceState saved) {
+        if (!(saved instanceof DeviceState.Block b)) {
+            throw new IllegalArgumentException("drive " + driveId + ": the snapshot has a " + saved.getClass().getSimpleName()
+                    + " device in its place");
+        }
+        if (!b.driveId().equals(driveId) || b.readOnly() != readOnly || b.offersFlush() != offersFlush) {
+            throw new IllegalArgumentException("drive " + driveId + ": the snapshot's drive is " + b.driveId()
+                    + (b.readOnly() ? " (read-only" : " (read-write") + (b.offersFlush() ? ", Writeback)" : ", Unsafe)")
+                    + ", this one " + (readOnly ? "read-only" : "read-write") + (offersFlush ? ", Writeback" : ", Unsafe"));
+        }
+        if (b.sectors() != capacitySectors) {
+            throw new IllegalArgumentException("drive " + driveId + ": the image " + path + " has " + capacitySectors
+                    + " sectors, the guest knew " + b.sectors());
         }
     }
 

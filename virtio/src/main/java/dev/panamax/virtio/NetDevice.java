@@ -56,7 +56,7 @@ public final class NetDevice implements VirtioDevice {
     static final int LINK_UP = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(NetDevice.class);
-    private static final int DEVICE_TYPE = 1;
+    static final int DEVICE_TYPE = 1;
     private static final int QUEUE_SIZE = 256;
     private static final int NUM_BUFFERS_OFFSET = 10;
     private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -99,6 +99,9 @@ public final class NetDevice implements VirtioDevice {
     private final Counter txFails = new Counter();
     private final Counter txMalformed = new Counter();
 
+    /** The MAC offered, for a snapshot. */
+    private final OptionalLong mac;
+
     /**
      * @param id      names the device in log lines (the interface's id)
      * @param mac     the guest's MAC address in the low 48 bits, first octet highest; offered
@@ -107,6 +110,7 @@ public final class NetDevice implements VirtioDevice {
     public NetDevice(String id, NetBackend backend, OptionalLong mac) {
         this.id = id;
         this.backend = backend;
+        this.mac = mac;
         this.features = OFFERED | (mac.isPresent() ? Feature.bit(Feature.NET_MAC) : 0);
         mac.ifPresent(bits -> {
             for (int i = 0; i < 6; i++) {
@@ -119,6 +123,20 @@ public final class NetDevice implements VirtioDevice {
     @Override
     public int deviceType() {
         return DEVICE_TYPE;
+    }
+
+    @Override
+    public DeviceState saveState() {
+        return new DeviceState.Net(id, mac);
+    }
+
+    /** The guest knew an interface of this id and MAC; the TAP behind it may be another. */
+    @Override
+    public void restoreState(DeviceState saved) {
+        if (!(saved instanceof DeviceState.Net n) || !n.ifaceId().equals(id) || !n.mac().equals(mac)) {
+            throw new IllegalArgumentException("network interface " + id + ": the snapshot has " + saved
+                    + " in its place");
+        }
     }
 
     @Override

@@ -71,6 +71,39 @@ public interface VirtioDevice {
     }
 
     /**
+     * What a snapshot records of this device beyond its transport; called while the VM is paused.
+     * By default only the device type: a device whose queues are all it has (virtio-rng).
+     */
+    default DeviceState saveState() {
+        return new DeviceState.Stateless(deviceType());
+    }
+
+    /**
+     * Takes over from {@code saved} in a restored VM, before the transport reactivates the device:
+     * checks that it is the device the guest knew (and takes whatever state it kept).
+     *
+     * @throws IllegalArgumentException one line naming what differs
+     */
+    default void restoreState(DeviceState saved) {
+        if (!(saved instanceof DeviceState.Stateless s) || s.deviceType() != deviceType()) {
+            throw new IllegalArgumentException("virtio device type " + deviceType() + ": the snapshot has "
+                    + saved + " in its place");
+        }
+    }
+
+    /**
+     * Called once a restored device serves again (its queues reactivated, {@link #activate}
+     * called), under the transport's device lock: for a device that must tell its driver
+     * something (vsock's transport reset).
+     *
+     * @return whether anything was added to a used ring (the transport then decides whether to
+     *         interrupt)
+     */
+    default boolean restored(List<Virtqueue> queues) throws VirtqueueException {
+        return false;
+    }
+
+    /**
      * Firecracker's metrics group for this device, cumulative counts; read from any thread, so
      * implementations count with {@link dev.panamax.device.Counter}s. None by default.
      */

@@ -218,6 +218,102 @@ public final class VirtioMmioDevice implements BusDevice {
         }
     }
 
+    // ---- snapshots ----
+
+    /**
+     * The transport's state, for a snapshot. The VM must be paused: no vCPU in a register access,
+     * no queue being processed (the locks are taken all the same, so a racing access waits).
+     */
+    public TransportState saveState() {
+        registerLock.lock();
+        deviceLock.lock();
+        try {
+            return new TransportState(deviceType, status, driverFeatures, deviceFeaturesSel, driverFeaturesSel,
+                    queueSel, interruptStatus.get(), configGeneration.get(), activated,
+                    queues.stream().map(Virtqueue::saveState).toList());
+        } finally {
+            deviceLock.unlock();
+            registerLock.unlock();
+        }
+    }
+
+    /** What the device records of itself for a snapshot ({@link VirtioDevice#saveState()}). */
+    public DeviceState saveDeviceState() {
+        deviceLock.lock();
+        try {
+            return device.saveState();
+        } finally {
+            deviceLock.unlock();
+        }
+    }
+
+    /**
+     * Puts a freshly made transport into the saved state, before any vCPU runs: the device checks
+     * it is the one saved ({@link VirtioDevice#restoreState}), the queues take their registers
+     * and progress, and a device that was serving is activated again with the features the
+     * driver had accepted, then told so ({@link VirtioDevice#restored}).
+     *
+     * @throws IllegalArgumentException one line naming what does not fit (another device, other
+     *     queues, rings outside guest RAM)
+     */
+    public void restoreState(TransportState saved, DeviceState savedDevice) {
+        int savedType = saved.deviceType() != deviceType ? saved.deviceType() : savedDevice.deviceType();
+        if (savedType != deviceType) {
+            throw new IllegalArgumentException("virtio device type " + deviceType + ": the snapshot has device type "
+                    + savedType + " in its place");
+        }
+        if (saved.queues().size() != queues.size()) {
+            throw new IllegalArgumentException("virtio device type " + deviceType + ": the snapshot has "
+                    + saved.queues().size() + " queues, the device " + queues.size());
+        }
+        if ((saved.driverFeatures() & ~offeredFeatures) != 0) {
+            throw new IllegalArgumentException("virtio device type " + deviceType + ": the snapshot's features 0x"
+                    + Long.toHexString(saved.driverFeatures()) + " were not all offered (0x"
+                    + Long.toHexString(offeredFeatures) + ")");
+        }
+        boolean raise = false;
+        registerLock.lock();
+        deviceLock.lock();
+        try {
+            device.restoreState(savedDevice);
+            boolean indirect = (saved.driverFeatures() & Feature.bit(Feature.RING_INDIRECT_DESC)) != 0;
+            boolean eventIdx = (saved.driverFeatures() & Feature.bit(Feature.RING_EVENT_IDX)) != 0;
+            for (int i = 0; i < queues.size(); i++) {
+                queues.get(i).restoreState(saved.queues().get(i), indirect, eventIdx);
+            }
+            driverFeatures = saved.driverFeatures();
+            deviceFeaturesSel = saved.deviceFeaturesSel();
+            driverFeaturesSel = saved.driverFeaturesSel();
+            queueSel = saved.queueSel();
+            interruptStatus.set(saved.interruptStatus());
+            configGeneration.set(saved.configGeneration());
+            status = saved.status();
+            // an interrupt the driver had not acknowledged is raised again: the old VM's edge may be gone
+            raise = saved.interruptStatus() != 0;
+            if (saved.activated()) {
+                device.activate(memory, driverFeatures, queues);
+                activated = true;
+                if (device.restored(queues)) {
+                    boolean used = false;
+                    for (Virtqueue q : queues) {
+                        used |= q.isActive() && q.needsInterrupt();
+                    }
+                    if (used) {
+                        raise = setInterruptStatus(MmioRegister.INT_VRING);
+                    }
+                }
+            }
+        } catch (VirtqueueException e) {
+            throw new IllegalArgumentException("virtio device type " + deviceType + ": " + e.getMessage(), e);
+        } finally {
+            deviceLock.unlock();
+            registerLock.unlock();
+        }
+        if (raise) {
+            raiseInterrupt();
+        }
+    }
+
     // ---- registers ----
 
     private static boolean isRegisterOffset(long offset) {

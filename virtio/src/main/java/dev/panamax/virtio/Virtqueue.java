@@ -290,6 +290,34 @@ public final class Virtqueue {
         }
     }
 
+    /** The queue's registers and progress, for a snapshot; the device must not be processing it. */
+    TransportState.QueueState saveState() {
+        return new TransportState.QueueState(size, ready, descTable, availRing, usedRing, active, nextAvail,
+                publishedUsed, signalledUsed);
+    }
+
+    /**
+     * Takes the registers and progress of {@code saved}; an active queue is checked as activation
+     * checks it.
+     *
+     * @throws VirtqueueException when the saved rings do not fit this queue or guest RAM
+     */
+    void restoreState(TransportState.QueueState saved, boolean indirect, boolean eventIdx) throws VirtqueueException {
+        reset();
+        size = saved.size();
+        ready = saved.ready();
+        descTable = saved.descTable();
+        availRing = saved.availRing();
+        usedRing = saved.usedRing();
+        if (saved.active()) {
+            activate(indirect, eventIdx);
+            nextAvail = saved.nextAvail() & U16_MASK;
+            nextUsed = saved.nextUsed() & U16_MASK;
+            publishedUsed = nextUsed;
+            signalledUsed = saved.signalledUsed() & U16_MASK;
+        }
+    }
+
     /** Back to the reset state (virtio: all queue registers zero, QueueNum back to its maximum). */
     void reset() {
         size = maxSize;

@@ -11,14 +11,19 @@ import dev.panamax.kvm.Seccomp;
 import dev.panamax.kvm.VcpuFd;
 import dev.panamax.kvm.VmFd;
 import dev.panamax.kvm.sys.kvm_h;
+import dev.panamax.kvm.sys.kvm_irqchip;
+import dev.panamax.kvm.sys.kvm_pit_state2;
+import dev.panamax.kvm.sys.kvm_xsave;
 import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestRegion;
+import dev.panamax.memory.MemoryImage;
 import dev.panamax.vcpu.Cpuid;
 import dev.panamax.vcpu.PauseGate;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vcpu.VcpuLoop;
 import dev.panamax.vcpu.VcpuSetup;
 import dev.panamax.vcpu.VcpuSnapshot;
+import dev.panamax.vcpu.VcpuState;
 import dev.panamax.vmm.boot.BootPlan;
 import dev.panamax.vmm.boot.LinuxLoader;
 import dev.panamax.vmm.boot.MemoryMap;
@@ -28,12 +33,18 @@ import dev.panamax.vmm.device.I8042;
 import dev.panamax.vmm.device.Serial8250;
 import dev.panamax.vmm.jfr.VcpuExitSampler;
 import dev.panamax.vmm.jfr.VmEvents;
+import dev.panamax.vmm.snapshot.SnapshotFile;
+import dev.panamax.vmm.snapshot.SnapshotFormatException;
+import dev.panamax.vmm.snapshot.SnapshotState;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -61,6 +72,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * stays pending in the in-kernel irqchip until the vCPUs run again, and the watchdog's patience
  * is measured in running time ({@link RunningClock}), so it does not count the pause against
  * the guest.
+ *
+ * <p>Snapshots: a paused VM is saved with {@link #snapshot(Path, Path)} (two files) or
+ * {@link #snapshot()} (kept in this process), and {@link #restore} makes a VM that goes on where
+ * it was paused, as often as wanted from one snapshot (see {@link Snapshot}).
  *
  * <p>Observability: {@link #metrics()} counts exits and device work; with
  * {@link VmConfig#bootTimer()} the guest's boot time is logged and kept ({@link #bootTime()});
@@ -104,6 +119,11 @@ public final class MicroVm implements AutoCloseable {
     /** The guest's kvmclock when it was paused, so that it goes on from there; guarded by lifecycle. */
     private long clockAtPause;
 
+    private final List<VcpuFd> vcpus = new ArrayList<>();
+    private Kvm kvm;
+    private VmConfig config;
+    /** False for a VM restored paused, until its first {@link #resume()}; guarded by lifecycle. */
+    private boolean vcpusStarted;
     private EventLoop eventLoop;
     private Serial8250 serial;
     private VirtioDevices virtio;
@@ -143,6 +163,64 @@ public final class MicroVm implements AutoCloseable {
      * @throws KvmUnavailableException when that device cannot boot Linux (missing, PVM, not openable)
      */
     public static MicroVm start(VmConfig config, Console console, Path kvmDevice, Runnable beforeGuestRuns) {
+        return build(config, console, kvmDevice, null, true, beforeGuestRuns);
+    }
+
+    /**
+     * Builds a VM from {@code snapshot} on this process's KVM device: the guest goes on where it
+     * was paused, with RAM mapped copy-on-write from the snapshot's image (pages load as the
+     * guest touches them). {@code config} names the backing files and host devices: the
+     * snapshot's own ({@link Snapshot#config()}) or one that differs only in those (drive
+     * images, TAP names, the vsock socket) and the name; anything the guest would notice
+     * differing (machine, devices, modes, MACs, CIDs) is refused. Each restore from one
+     * Snapshot is a guest of its own. vsock connections do not survive: the guest is told its
+     * transport was reset, as Firecracker does.
+     *
+     * @param resume whether the guest runs at once; if not the VM stays {@link VmState#PAUSED}
+     *     (vCPUs not started) until {@link #resume()}
+     * @throws IllegalArgumentException one line naming what in {@code config} differs from the snapshot
+     * @throws DeviceException          naming a device whose backing cannot be opened or does not fit
+     */
+    public static MicroVm restore(Snapshot snapshot, VmConfig config, Console console, boolean resume) {
+        return restore(snapshot, config, console, resume, KvmHost.configuredDevice());
+    }
+
+    /** {@link #restore(Snapshot, VmConfig, Console, boolean)} on the KVM device at {@code kvmDevice}. */
+    public static MicroVm restore(Snapshot snapshot, VmConfig config, Console console, boolean resume,
+            Path kvmDevice) {
+        return restore(snapshot, config, console, resume, kvmDevice, () -> {});
+    }
+
+    /**
+     * {@link #restore(Snapshot, VmConfig, Console, boolean, Path)}, running {@code beforeGuestRuns}
+     * once the VM is rebuilt and before any vCPU runs (as {@link #start(VmConfig, Console, Path, Runnable)}).
+     */
+    public static MicroVm restore(Snapshot snapshot, VmConfig config, Console console, boolean resume,
+            Path kvmDevice, Runnable beforeGuestRuns) {
+        SnapshotCompatibility.require(snapshot.config(), config);
+        return build(config, console, kvmDevice, snapshot, resume, beforeGuestRuns);
+    }
+
+    /** {@link #restore(Snapshot, VmConfig, Console, boolean)} with the snapshot's own config. */
+    public static MicroVm restore(Snapshot snapshot, Console console, boolean resume) {
+        return restore(snapshot, snapshot.config(), console, resume);
+    }
+
+    /**
+     * Restores the snapshot in {@code stateFile} and {@code memoryFile} ({@link MicroVm#snapshot(Path, Path)}
+     * wrote them, in this process or another); both files are checked before anything is made.
+     *
+     * @throws dev.panamax.vmm.snapshot.SnapshotFormatException one line naming the file and what is wrong
+     */
+    public static MicroVm restore(Path stateFile, Path memoryFile, Console console, boolean resume)
+            throws IOException, SnapshotFormatException {
+        try (Snapshot snapshot = Snapshot.load(stateFile, memoryFile)) {
+            return restore(snapshot, console, resume); // the guest's mappings outlive the image's descriptor
+        }
+    }
+
+    private static MicroVm build(VmConfig config, Console console, Path kvmDevice, Snapshot from, boolean resume,
+            Runnable beforeGuestRuns) {
         long startNanos = System.nanoTime();
         long startCpuNanos = config.bootTimer() ? CpuClock.processNanos() : 0;
         Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -150,10 +228,11 @@ public final class MicroVm implements AutoCloseable {
             // load first: a bad kernel or initrd is reported as such on any host
             VmConfig.Machine machine = config.machine();
             MemoryMap map = MemoryMap.ofMib(machine.memSizeMib());
-            GuestMemory memory = own(resources, GuestMemory.anonymous(map.ranges()));
+            GuestMemory memory = own(resources, from == null ? GuestMemory.anonymous(map.ranges())
+                    : GuestMemory.privateCopy(map.ranges(), from.memory()));
             VirtioDevices virtio = VirtioDevices.open(config, resources);
             VmConfig.BootSource boot = config.boot();
-            BootPlan plan = LinuxLoader.load(memory, map, boot.kernelImage(), boot.initrd(),
+            BootPlan plan = from != null ? null : LinuxLoader.load(memory, map, boot.kernelImage(), boot.initrd(),
                     boot.bootArgs() + virtio.kernelArgs(), machine.vcpuCount(), boot.protocol());
             KvmHost.probe(kvmDevice).requireLinuxBoot();
             Kvm kvm = own(resources, Kvm.open(kvmDevice.toString()));
@@ -165,6 +244,8 @@ public final class MicroVm implements AutoCloseable {
             registerMemory(vm, memory);
 
             MicroVm microVm = new MicroVm(resources, memory, vm, machine.vcpuCount(), startNanos);
+            microVm.kvm = kvm;
+            microVm.config = config;
             microVm.virtio = virtio;
             EventFd serialIrq = own(resources, EventFd.create());
             vm.registerIrqfd(serialIrq, Serial8250.COM1_IRQ);
@@ -185,34 +266,100 @@ public final class MicroVm implements AutoCloseable {
             }
             microVm.eventLoop = own(resources, new EventLoop());
             virtio.attach(vm, memory, buses.mmio, microVm.eventLoop, resources);
-            microVm.eventLoop.start(config.threadName("event-loop"));
 
             List<CpuidEntry> supported = kvm.supportedCpuid();
             boolean kvmclockCtrl = kvm.checkExtension(kvm_h.KVM_CAP_KVMCLOCK_CTRL) > 0;
+            boolean tscControl = kvm.checkExtension(kvm_h.KVM_CAP_TSC_CONTROL) > 0;
             for (int i = 0; i < machine.vcpuCount(); i++) {
                 VcpuFd vcpu = own(resources, vm.createVcpu(i));
-                VcpuSetup.configure(vcpu, Cpuid.forVcpu(supported, i, machine.vcpuCount(), machine.cpuidFeatureMask()),
-                        true);
-                if (i == 0) {
-                    VcpuSetup.enter(vcpu, plan.cpu()); // the others wait for the kernel's INIT/SIPI
+                microVm.vcpus.add(vcpu);
+                if (from != null) {
+                    List<Integer> refused = from.state().vcpus().get(i).restore(vcpu, tscControl);
+                    if (!refused.isEmpty()) {
+                        LOG.warn("vCPU {}: KVM would not take back MSRs {} of the snapshot; the guest goes on without them",
+                                i, refused.stream().map(m -> "0x" + Integer.toHexString(m)).toList());
+                    }
+                } else {
+                    VcpuSetup.configure(vcpu, Cpuid.forVcpu(supported, i, machine.vcpuCount(),
+                            machine.cpuidFeatureMask()), true);
+                    if (i == 0) {
+                        VcpuSetup.enter(vcpu, plan.cpu()); // the others wait for the kernel's INIT/SIPI
+                    }
                 }
                 microVm.loops.add(new VcpuLoop(vcpu, buses, microVm::stopWith, microVm.gate, kvmclockCtrl));
             }
+            if (from != null) {
+                microVm.restoreVmAndDevices(from.state());
+            }
+            microVm.eventLoop.start(config.threadName("event-loop"));
             console.input().ifPresent(in -> microVm.inputThread = microVm.startInput(in, serial,
                     config.threadName("serial-in")));
             microVm.threads.add(microVm.startInterruptWatchdog(config.threadName("irq-watchdog")));
             own(resources, new VcpuExitSampler(microVm::vcpuMetrics)).register(); // closed with the VM
             beforeGuestRuns.run();
-            for (VcpuLoop loop : microVm.loops) {
-                microVm.threads.add(loop.start(config::threadName));
+            if (resume) {
+                microVm.startVcpus();
+            } else {
+                microVm.startPaused();
             }
             VmEvents.started(machine.vcpuCount(), map.ramSize(), boot.kernelImage().toString(), config.bootTimer(),
                     System.nanoTime() - startNanos);
             return microVm;
-        } catch (RuntimeException e) {
-            closeAll(resources, e);
-            throw e;
+        } catch (RuntimeException | InterruptedException e) {
+            RuntimeException failure = e instanceof RuntimeException r ? r
+                    : new IllegalStateException("interrupted while starting the VM", e);
+            closeAll(resources, failure);
+            throw failure;
         }
+    }
+
+    private void startVcpus() {
+        for (VcpuLoop loop : loops) {
+            threads.add(loop.start(config::threadName));
+        }
+        vcpusStarted = true;
+    }
+
+    /** A restored VM that waits for {@link #resume()}: its vCPU threads start then. */
+    private void startPaused() throws InterruptedException {
+        eventLoop.pause();
+        runningClock.pause();
+        paused = true;
+    }
+
+    /**
+     * Loads the VM-wide and device state of a snapshot, after the vCPUs' (the irqchips' pins
+     * before the devices that may raise them) and before anything runs.
+     */
+    private void restoreVmAndDevices(SnapshotState state) {
+        SnapshotState.Vm saved = state.vm();
+        try (Arena a = Arena.ofConfined()) {
+            vm.setPit2(copy(a, saved.pit(), kvm_pit_state2.LAYOUT.byteSize(), "PIT"));
+            vm.setIrqchip(copy(a, saved.picMaster(), kvm_irqchip.LAYOUT.byteSize(), "PIC master"));
+            vm.setIrqchip(copy(a, saved.picSlave(), kvm_irqchip.LAYOUT.byteSize(), "PIC slave"));
+            vm.setIrqchip(copy(a, saved.ioapic(), kvm_irqchip.LAYOUT.byteSize(), "IOAPIC"));
+        }
+        vm.setClock(saved.clock());
+        clockAtPause = saved.clock();
+        serial.restoreState(state.serial());
+        keyboard.restoreState(state.keyboard());
+        virtio.restoreStates(state.virtio());
+    }
+
+    private static MemorySegment copy(Arena a, byte[] bytes, long size, String what) {
+        if (bytes.length != size) {
+            throw new IllegalArgumentException("snapshot: the " + what + " state has " + bytes.length
+                    + " bytes, this host's struct " + size);
+        }
+        MemorySegment s = a.allocate(size, 8);
+        MemorySegment.copy(bytes, 0, s, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return s;
+    }
+
+    private static byte[] read(Arena a, long size, java.util.function.Consumer<MemorySegment> getter) {
+        MemorySegment s = a.allocate(size, 8);
+        getter.accept(s);
+        return s.toArray(ValueLayout.JAVA_BYTE);
     }
 
     /**
@@ -366,11 +513,72 @@ public final class MicroVm implements AutoCloseable {
             paused = false;
             runningClock.resume();
             eventLoop.resume();
-            gate.resume();
+            if (vcpusStarted) {
+                gate.resume();
+            } else {
+                startVcpus();
+            }
             VmEvents.resumed(System.nanoTime() - begin);
         } finally {
             lifecycle.unlock();
         }
+    }
+
+    /**
+     * Writes a snapshot of this paused VM: the state file {@code stateFile} (vCPUs, VM, devices,
+     * the config; see {@link SnapshotFile}) and the memory file {@code memoryFile} (guest RAM).
+     * Either {@link #restore(Path, Path, Console, boolean)} makes a VM of them again, in this
+     * process or another. The VM stays paused.
+     *
+     * @throws IllegalStateException when the VM is not paused
+     */
+    public void snapshot(Path stateFile, Path memoryFile) throws IOException {
+        lifecycle.lock();
+        try {
+            SnapshotState state = captureState();
+            Snapshot.write(state, stateFile, memoryFile, memory::writeTo);
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * A snapshot of this paused VM kept in this process: its state and a copy of its RAM (in an
+     * anonymous in-memory file), from which {@link #restore(Snapshot, Console, boolean)} makes any
+     * number of fresh guests. The VM stays paused; close the snapshot when done with it.
+     *
+     * @throws IllegalStateException when the VM is not paused
+     */
+    public Snapshot snapshot() {
+        lifecycle.lock();
+        try {
+            return new Snapshot(captureState(), MemoryImage.copyOf(memory));
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** Reads every piece of state a restore needs; under lifecycle, the VM paused. */
+    private SnapshotState captureState() {
+        requireNotStopped("snapshot");
+        if (!paused) {
+            throw new IllegalStateException("cannot snapshot: the VM is running; pause it first");
+        }
+        List<Integer> msrs = kvm.msrIndexList();
+        int xsaveSize = Math.max(vm.checkExtension(kvm_h.KVM_CAP_XSAVE2), (int) kvm_xsave.LAYOUT.byteSize());
+        boolean tscKhz = kvm.checkExtension(kvm_h.KVM_CAP_GET_TSC_KHZ) > 0;
+        List<VcpuState> vcpuStates = vcpus.stream().map(v -> VcpuState.save(v, msrs, xsaveSize, tscKhz)).toList();
+        SnapshotState.Vm vmState;
+        try (Arena a = Arena.ofConfined()) {
+            long chip = kvm_irqchip.LAYOUT.byteSize();
+            vmState = new SnapshotState.Vm(clockAtPause,
+                    read(a, chip, s -> vm.getIrqchip(kvm_h.KVM_IRQCHIP_PIC_MASTER, s)),
+                    read(a, chip, s -> vm.getIrqchip(kvm_h.KVM_IRQCHIP_PIC_SLAVE, s)),
+                    read(a, chip, s -> vm.getIrqchip(kvm_h.KVM_IRQCHIP_IOAPIC, s)),
+                    read(a, kvm_pit_state2.LAYOUT.byteSize(), vm::getPit2));
+        }
+        return new SnapshotState(config, vcpuStates, vmState, serial.saveState(), keyboard.saveState(),
+                virtio.saveStates());
     }
 
     /**

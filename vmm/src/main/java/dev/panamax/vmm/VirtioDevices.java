@@ -1,5 +1,7 @@
 package dev.panamax.vmm;
 
+import dev.panamax.vmm.snapshot.SnapshotState;
+
 import dev.panamax.device.Bus;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.kvm.EventFd;
@@ -56,8 +58,9 @@ final class VirtioDevices {
     /** Each drive, by drive id, once attached. */
     private final Map<String, AttachedDrive> attachedDrives = new HashMap<>();
 
-    /** Every device's transport, once attached. */
+    /** Each device's transport, in slot order, once attached: what a snapshot saves and restores. */
     private final List<VirtioMmioDevice> transports = new ArrayList<>();
+
     /** A drive and the transport it is attached through, for changing its image later. */
     private record AttachedDrive(BlockDevice block, VirtioMmioDevice transport) {}
     private final String rootArgs;
@@ -159,6 +162,30 @@ final class VirtioDevices {
         synchronized (imageLocks) {
             imageLocks.values().forEach(ImageLock::close);
             imageLocks.clear();
+        }
+    }
+
+    /** Every device's transport and device state, in slot order; the VM must be paused. */
+    List<SnapshotState.Virtio> saveStates() {
+        return transports.stream().map(t -> new SnapshotState.Virtio(t.saveState(), t.saveDeviceState())).toList();
+    }
+
+    /**
+     * Puts each attached device into its saved state, before any vCPU runs.
+     *
+     * @throws DeviceException naming the device that does not fit
+     */
+    void restoreStates(List<SnapshotState.Virtio> saved) {
+        if (saved.size() != transports.size()) {
+            throw new DeviceException("the snapshot has " + saved.size() + " virtio devices, the VM "
+                    + transports.size(), null);
+        }
+        for (int i = 0; i < saved.size(); i++) {
+            try {
+                transports.get(i).restoreState(saved.get(i).transport(), saved.get(i).device());
+            } catch (RuntimeException e) {
+                throw new DeviceException(e.getMessage(), e);
+            }
         }
     }
 

@@ -24,6 +24,7 @@ public final class kvm_h {
     public static final long KVM_CHECK_EXTENSION = io(KVMIO, 0x03);
     public static final long KVM_GET_VCPU_MMAP_SIZE = io(KVMIO, 0x04);
     public static final long KVM_GET_SUPPORTED_CPUID = iowr(KVMIO, 0x05, kvm_cpuid2.LAYOUT);
+    public static final long KVM_GET_MSR_INDEX_LIST = iowr(KVMIO, 0x02, kvm_msr_list.LAYOUT);
 
     // VM ioctls
     public static final long KVM_CREATE_VCPU = io(KVMIO, 0x41);
@@ -33,11 +34,16 @@ public final class kvm_h {
     public static final long KVM_SET_IDENTITY_MAP_ADDR = iow(KVMIO, 0x48, ValueLayout.JAVA_LONG);
     public static final long KVM_CREATE_IRQCHIP = io(KVMIO, 0x60);
     public static final long KVM_IRQ_LINE = iow(KVMIO, 0x61, kvm_irq_level.LAYOUT);
+    public static final long KVM_GET_IRQCHIP = iowr(KVMIO, 0x62, kvm_irqchip.LAYOUT);
+    /** {@code _IOR} in the header, though it writes: the number is what counts. */
+    public static final long KVM_SET_IRQCHIP = ior(KVMIO, 0x63, kvm_irqchip.LAYOUT);
     public static final long KVM_IRQFD = iow(KVMIO, 0x76, kvm_irqfd.LAYOUT);
     public static final long KVM_CREATE_PIT2 = iow(KVMIO, 0x77, kvm_pit_config.LAYOUT);
     public static final long KVM_IOEVENTFD = iow(KVMIO, 0x79, kvm_ioeventfd.LAYOUT);
     public static final long KVM_SET_CLOCK = iow(KVMIO, 0x7b, kvm_clock_data.LAYOUT);
     public static final long KVM_GET_CLOCK = ior(KVMIO, 0x7c, kvm_clock_data.LAYOUT);
+    public static final long KVM_GET_PIT2 = ior(KVMIO, 0x9f, kvm_pit_state2.LAYOUT);
+    public static final long KVM_SET_PIT2 = iow(KVMIO, 0xa0, kvm_pit_state2.LAYOUT);
 
     // vCPU ioctls
     public static final long KVM_RUN = io(KVMIO, 0x80);
@@ -58,6 +64,16 @@ public final class kvm_h {
     public static final long KVM_GET_VCPU_EVENTS = ior(KVMIO, 0x9f, kvm_vcpu_events.LAYOUT);
     public static final long KVM_SET_VCPU_EVENTS = iow(KVMIO, 0xa0, kvm_vcpu_events.LAYOUT);
     public static final long KVM_KVMCLOCK_CTRL = io(KVMIO, 0xad);
+    public static final long KVM_GET_DEBUGREGS = ior(KVMIO, 0xa1, kvm_debugregs.LAYOUT);
+    public static final long KVM_SET_DEBUGREGS = iow(KVMIO, 0xa2, kvm_debugregs.LAYOUT);
+    public static final long KVM_SET_TSC_KHZ = io(KVMIO, 0xa2);
+    public static final long KVM_GET_TSC_KHZ = io(KVMIO, 0xa3);
+    public static final long KVM_GET_XSAVE = ior(KVMIO, 0xa4, kvm_xsave.LAYOUT);
+    public static final long KVM_SET_XSAVE = iow(KVMIO, 0xa5, kvm_xsave.LAYOUT);
+    public static final long KVM_GET_XCRS = ior(KVMIO, 0xa6, kvm_xcrs.LAYOUT);
+    public static final long KVM_SET_XCRS = iow(KVMIO, 0xa7, kvm_xcrs.LAYOUT);
+    /** Like KVM_GET_XSAVE, for a buffer of the size KVM_CAP_XSAVE2 gives (AMX state is larger than 4 KiB). */
+    public static final long KVM_GET_XSAVE2 = ior(KVMIO, 0xcf, kvm_xsave.LAYOUT);
 
     // exit reasons (kvm_run.exit_reason)
     public static final int KVM_EXIT_UNKNOWN = 0;
@@ -101,6 +117,12 @@ public final class kvm_h {
     public static final int KVM_CAP_ADJUST_CLOCK = 39;
     public static final int KVM_CAP_VCPU_EVENTS = 41;
     public static final int KVM_CAP_KVMCLOCK_CTRL = 76;
+    public static final int KVM_CAP_DEBUGREGS = 50;
+    public static final int KVM_CAP_XSAVE = 55;
+    public static final int KVM_CAP_XCRS = 56;
+    public static final int KVM_CAP_TSC_CONTROL = 60;
+    public static final int KVM_CAP_GET_TSC_KHZ = 61;
+    public static final int KVM_CAP_XSAVE2 = 208;
     public static final int KVM_CAP_IMMEDIATE_EXIT = 136;
     public static final int KVM_CAP_MAX_VCPUS = 66;
 
@@ -112,6 +134,11 @@ public final class kvm_h {
     public static final int KVM_IOEVENTFD_FLAG_PIO = 2;
     public static final int KVM_IOEVENTFD_FLAG_DEASSIGN = 4;
     public static final int KVM_PIT_SPEAKER_DUMMY = 1;
+
+    // kvm_irqchip.chip_id
+    public static final int KVM_IRQCHIP_PIC_MASTER = 0;
+    public static final int KVM_IRQCHIP_PIC_SLAVE = 1;
+    public static final int KVM_IRQCHIP_IOAPIC = 2;
 
     // kvm_mp_state.mp_state
     public static final int KVM_MP_STATE_RUNNABLE = 0;

@@ -61,7 +61,10 @@ class AbiTest {
                 "kvm_run", "kvm_regs", "kvm_sregs", "kvm_segment", "kvm_dtable", "kvm_fpu", "kvm_msrs",
                 "kvm_msr_entry", "kvm_cpuid2", "kvm_cpuid_entry2", "kvm_userspace_memory_region", "kvm_irqfd",
                 "kvm_ioeventfd", "kvm_irq_level", "kvm_pit_config", "kvm_lapic_state", "kvm_mp_state",
-                "kvm_vcpu_events", "kvm_dirty_log", "kvm_clock_data", "epoll_event", "sigaction", "ifreq", "flock", "sock_filter", "sock_fprog", "seccomp_data", "termios");
+                "kvm_vcpu_events", "kvm_dirty_log", "kvm_clock_data", "epoll_event", "sigaction", "ifreq", "flock", "sock_filter", "sock_fprog", "seccomp_data", "termios",
+                // snapshots (issue 14)
+                "kvm_xsave", "kvm_xcrs", "kvm_xcr", "kvm_debugregs", "kvm_irqchip", "kvm_pit_state2",
+                "kvm_pit_channel_state", "kvm_msr_list");
     }
 
     @Test

@@ -24,8 +24,8 @@ final class ApiRoutes {
 
     /** Firecracker's endpoints that Panamax does not implement yet (see {@link #pendingName}). */
     private static final Set<String> NOT_YET = Set.of(
-            "/balloon", "/balloon/statistics", "/mmds", "/mmds/config", "/cpu-config", "/snapshot/create",
-            "/snapshot/load", "/serial", "/hotplug/memory", "/pmem/{id}");
+            "/balloon", "/balloon/statistics", "/mmds", "/mmds/config", "/cpu-config", "/serial",
+            "/hotplug/memory", "/pmem/{id}");
     /** Paths that end in a resource id. */
     private static final List<String> COLLECTIONS = List.of("/drives/", "/network-interfaces/", "/pmem/");
     private static final Set<String> METHODS = Set.of("GET", "PUT", "PATCH");
@@ -93,6 +93,8 @@ final class ApiRoutes {
             case "PUT /metrics" -> done(() -> vm.putMetrics(body));
             case "PUT /actions" -> done(() -> vm.action(body));
             case "PATCH /vm" -> done(() -> vm.patchVm(body));
+            case "PUT /snapshot/create" -> done(() -> vm.createSnapshot(body));
+            case "PUT /snapshot/load" -> done(() -> vm.loadSnapshot(body));
             default -> Answer.fault("Invalid request method and/or path: " + method + " " + path + ".");
         };
     }

@@ -61,6 +61,17 @@ public final class MicroVmLifecycle implements VmLifecycle {
     }
 
     @Override
+    public void snapshot(Path statePath, Path memoryPath) {
+        try {
+            vm.snapshot(statePath, memoryPath);
+        } catch (IllegalStateException e) {
+            throw new VmActionException("snapshot/create: " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new VmActionException("snapshot/create: cannot write " + statePath + " and " + memoryPath + ": " + e);
+        }
+    }
+
+    @Override
     public VmState state() {
         return vm.state();
     }

@@ -166,6 +166,31 @@ public final class VmController implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code PUT /snapshot/create}: a full snapshot of the paused VM. Diff snapshots (dirty-page
+     * tracking) are not there yet and are refused.
+     */
+    synchronized void createSnapshot(byte[] body) {
+        SnapshotCreateParams p = ConfigJson.read(body, "snapshot", "", SnapshotCreateParams.class);
+        VmLifecycle running = afterStart("snapshot/create");
+        if (p.snapshotType() == SnapshotCreateParams.Type.DIFF) {
+            throw new VmActionException("snapshot_type: Diff is not supported yet (no dirty-page tracking); use Full");
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        running.snapshot(cwd.resolve(p.snapshotPath()), cwd.resolve(p.memFilePath()));
+    }
+
+    /**
+     * {@code PUT /snapshot/load}: instead of {@code InstanceStart}, the VM comes from a snapshot
+     * (its devices as the snapshot names them, with the body's overrides). Once, before any start.
+     */
+    synchronized void loadSnapshot(byte[] body) {
+        SnapshotLoadParams p = ConfigJson.read(body, "snapshot", "", SnapshotLoadParams.class);
+        beforeStart("snapshot/load");
+        vm = starter.restore(SnapshotLoad.of(p, Path.of("").toAbsolutePath()));
+        LOG.info("snapshot/load: the microVM is restored ({})", vm.state());
+    }
+
     /** {@code PUT /metrics}: sets up the metrics file, once, before start. */
     synchronized void putMetrics(byte[] body) {
         beforeStart("metrics");

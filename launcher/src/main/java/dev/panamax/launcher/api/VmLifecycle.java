@@ -28,6 +28,12 @@ public interface VmLifecycle {
     /** Serves drive {@code driveId} from {@code image} from now on ({@link dev.panamax.vmm.MicroVm#replaceDriveImage}). */
     void replaceDriveImage(String driveId, Path image);
 
+    /**
+     * Writes a full snapshot of the paused VM ({@code PUT /snapshot/create}): the state file and
+     * the memory file ({@link dev.panamax.vmm.MicroVm#snapshot(Path, Path)}).
+     */
+    void snapshot(Path statePath, Path memoryPath);
+
     /** The VM's metrics groups, cumulative ({@link dev.panamax.vmm.MicroVm#metrics()}). */
     List<MetricsGroup> metrics();
 }

@@ -13,4 +13,13 @@ import dev.panamax.vmm.VmConfig;
 public interface VmStarter {
     /** Starts the VM and returns it running. */
     VmLifecycle start(VmConfig config);
+
+    /**
+     * Restores a snapshot ({@code PUT /snapshot/load}): running when {@code load.resume()}, else
+     * paused. A file that cannot be restored is refused with one line naming it and what is wrong.
+     * A starter that only boots (a test's) refuses.
+     */
+    default VmLifecycle restore(SnapshotLoad load) {
+        throw new VmActionException("snapshot/load: this VMM can only boot");
+    }
 }

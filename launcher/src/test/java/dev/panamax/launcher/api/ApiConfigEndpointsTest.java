@@ -173,8 +173,6 @@ class ApiConfigEndpointsTest extends ApiServerFixture {
         "PUT, /mmds, mmds",
         "PUT, /mmds/config, mmds-config",
         "PUT, /cpu-config, cpu-config",
-        "PUT, /snapshot/create, snapshot",
-        "PUT, /snapshot/load, snapshot",
         "PUT, /serial, serial"})
     void sectionsPanamaxDoesNotImplementAreRefusedAsTheConfigFileRefusesThem(String method, String path, String key)
             throws Exception {

@@ -94,6 +94,47 @@ class ApiLifecycleTest extends ApiServerFixture {
     }
 
     @Test
+    void snapshotCreateWritesTheFilesOfThePausedVm() throws Exception {
+        start();
+        String body = "{\"snapshot_type\": \"Full\", \"snapshot_path\": \"/s/vm.snap\", \"mem_file_path\": \"/s/vm.mem\"}";
+        assertFault(client.put("/snapshot/create", body),
+                "snapshot/create: cannot snapshot: the VM is running; pause it first");
+        client.patch("/vm", "{\"state\": \"Paused\"}");
+        assertThat(client.put("/snapshot/create", body).status()).isEqualTo(204);
+        assertThat(vm.snapshots).containsExactly("/s/vm.snap,/s/vm.mem");
+        assertFault(client.put("/snapshot/create", body.replace("Full", "Diff")),
+                "snapshot_type: Diff is not supported yet (no dirty-page tracking); use Full");
+        assertFault(client.put("/snapshot/create", "{\"snapshot_path\": \"/s/vm.snap\"}"),
+                "mem_file_path: missing required key");
+    }
+
+    @Test
+    void snapshotLoadRestoresInsteadOfInstanceStartWithTheOverrides() throws Exception {
+        assertThat(client.put("/snapshot/load", "{\"snapshot_path\": \"/s/vm.snap\", \"mem_backend\": "
+                + "{\"backend_type\": \"File\", \"backend_path\": \"/s/vm.mem\"}, \"resume_vm\": true, "
+                + "\"network_overrides\": [{\"iface_id\": \"eth0\", \"host_dev_name\": \"tap7\"}], "
+                + "\"vsock_override\": {\"uds_path\": \"/s/v.sock\"}}").status()).isEqualTo(204);
+        assertThat(vm.loads).containsExactly(new SnapshotLoad(Path.of("/s/vm.snap"), Path.of("/s/vm.mem"), true,
+                java.util.Map.of("eth0", "tap7"), Optional.of(Path.of("/s/v.sock"))));
+        assertThat(state()).isEqualTo("Running");
+        assertFault(client.put("/snapshot/load", "{\"snapshot_path\": \"/s/vm.snap\", \"mem_file_path\": \"/s/m\"}"),
+                "snapshot/load: not supported after starting the microVM");
+        assertFault(client.put("/actions", INSTANCE_START), "InstanceStart: not supported after starting the microVM");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"snapshot_path\": \"/s\"} | snapshot/load: give exactly one of mem_backend and mem_file_path",
+        "{\"snapshot_path\": \"/s\", \"mem_file_path\": \"/m\", \"mem_backend\": {\"backend_type\": \"File\", \"backend_path\": \"/m\"}} | snapshot/load: give exactly one of mem_backend and mem_file_path",
+        "{\"snapshot_path\": \"/s\", \"mem_backend\": {\"backend_type\": \"Uffd\", \"backend_path\": \"/u\"}} | mem_backend.backend_type: Uffd is not supported (use File)",
+        "{\"snapshot_path\": \"/s\", \"mem_file_path\": \"/m\", \"track_dirty_pages\": true} | track_dirty_pages: diff snapshots are not supported yet"})
+    void snapshotLoadRefusesWhatItCannotDo(String body, String fault) throws Exception {
+        assertFault(client.put("/snapshot/load", body), fault);
+        assertThat(vm.loads).isEmpty();
+        assertThat(state()).isEqualTo("Not started");
+    }
+
+    @Test
     void sendCtrlAltDelReachesTheRunningVm() throws Exception {
         start();
         assertThat(client.put("/actions", "{\"action_type\": \"SendCtrlAltDel\"}").status()).isEqualTo(204);

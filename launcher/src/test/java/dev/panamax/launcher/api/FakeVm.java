@@ -65,6 +65,25 @@ final class FakeVm implements VmStarter, VmLifecycle {
         return List.of(new MetricsGroup("block", "block_rootfs", Map.of("read_count", rootfsReads.get())));
     }
 
+    /** The snapshots asked for ("state,memory") and the loads. */
+    final List<String> snapshots = new CopyOnWriteArrayList<>();
+    final List<SnapshotLoad> loads = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void snapshot(Path statePath, Path memoryPath) {
+        if (state != VmState.PAUSED) {
+            throw new VmActionException("snapshot/create: cannot snapshot: the VM is running; pause it first");
+        }
+        snapshots.add(statePath + "," + memoryPath);
+    }
+
+    @Override
+    public VmLifecycle restore(SnapshotLoad load) {
+        loads.add(load);
+        state = load.resume() ? VmState.RUNNING : VmState.PAUSED;
+        return this;
+    }
+
     @Override
     public void sendCtrlAltDel() {
         ctrlAltDels.incrementAndGet();

@@ -4,7 +4,9 @@ import dev.panamax.device.Counter;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
+import dev.panamax.virtio.Descriptor;
 import dev.panamax.virtio.DescriptorChain;
+import dev.panamax.virtio.DeviceState;
 import dev.panamax.virtio.Virtqueue;
 import dev.panamax.virtio.VirtqueueException;
 import dev.panamax.virtio.VirtioDevice;
@@ -29,7 +31,9 @@ import java.util.Optional;
  * it), 2 event. Configuration space: {@code le64 guest_cid}. No device features: streams only.
  *
  * <p>The event queue's buffers are left with the device: the only event, TRANSPORT_RESET
- * (id 0), is for a snapshot restore, which Panamax does not do yet.
+ * (id 0), is for a snapshot restore. A restored device has no connections (the host sockets of
+ * the saved VM are gone), so, as Firecracker does, it tells the guest with that event, and the
+ * guest's driver resets every connection it had.
  *
  * <p>Packets for the guest come from host sockets at any time, but guest memory is only
  * touched in {@link #process}: the muxer calls {@code wake} when it has something, and the VMM
@@ -41,8 +45,12 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
     public static final int EVENT = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(VsockDevice.class);
-    private static final int DEVICE_TYPE = 19;
+    /** The virtio device ID of vsock. */
+    public static final int DEVICE_TYPE = 19;
     private static final int QUEUE_SIZE = 256;
+    /** struct virtio_vsock_event: le32 id. */
+    private static final int EVENT_SIZE = 4;
+    private static final int EVENT_TRANSPORT_RESET = 0;
 
     private final long guestCid;
     private final Runnable wake;
@@ -136,6 +144,42 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
     @Override
     public void activate(GuestMemory memory, long ackedFeatures, List<Virtqueue> queues) {
         this.memory = memory;
+    }
+
+    @Override
+    public DeviceState saveState() {
+        return new DeviceState.Vsock(guestCid);
+    }
+
+    @Override
+    public void restoreState(DeviceState saved) {
+        if (!(saved instanceof DeviceState.Vsock v) || v.guestCid() != guestCid) {
+            throw new IllegalArgumentException("vsock: the snapshot has " + saved + ", this device guest_cid " + guestCid);
+        }
+    }
+
+    /** Sends VIRTIO_VSOCK_EVENT_TRANSPORT_RESET: the guest drops the connections the saved VM had. */
+    @Override
+    public boolean restored(List<Virtqueue> queues) throws VirtqueueException {
+        Virtqueue events = queues.get(EVENT);
+        if (!events.isActive()) {
+            return false;
+        }
+        DescriptorChain chain = events.pop();
+        if (chain == null) {
+            LOG.warn("vsock: no event buffer to tell the guest of the transport reset; its old connections hang");
+            return false;
+        }
+        int written = 0;
+        for (Descriptor d : chain.descriptors()) {
+            if (d.isWriteOnly() && d.length() >= EVENT_SIZE) {
+                memory.writeU32(d.address(), EVENT_TRANSPORT_RESET);
+                written = EVENT_SIZE;
+                break;
+            }
+        }
+        events.addUsed(chain.headIndex(), written);
+        return true;
     }
 
     @Override

@@ -57,4 +57,26 @@ final class ByteQueue {
         count--;
         return b;
     }
+
+    /** The queued bytes, oldest first, leaving them queued (for a snapshot). */
+    byte[] toArray() {
+        byte[] bytes = new byte[count];
+        for (int i = 0; i < count; i++) {
+            bytes[i] = ring[(head + i) % ring.length];
+        }
+        return bytes;
+    }
+
+    /** Empties the queue, then queues {@code bytes}; false, with the queue empty, when they do not fit. */
+    boolean replaceWith(byte[] bytes) {
+        head = 0;
+        count = 0;
+        if (bytes.length > ring.length) {
+            return false;
+        }
+        for (byte b : bytes) {
+            offer(b);
+        }
+        return true;
+    }
 }

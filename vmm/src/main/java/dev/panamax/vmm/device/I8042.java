@@ -278,4 +278,22 @@ public final class I8042 implements BusDevice {
     private boolean interruptEnabled() {
         return (ctr & CTR_KBD_INT) != 0;
     }
+
+    /** The controller's state and the bytes waiting for the guest, for a snapshot (the VM paused). */
+    public synchronized LegacyDeviceState.Keyboard saveState() {
+        return new LegacyDeviceState.Keyboard(ctr, lastRead, pendingCommand, lastWasCommand, output.toArray());
+    }
+
+    /** Takes back what {@link #saveState} gave, before the restored guest runs. */
+    public synchronized void restoreState(LegacyDeviceState.Keyboard k) {
+        if (!output.replaceWith(k.output())) {
+            throw new IllegalArgumentException("i8042: " + k.output().length + " bytes queued, the controller holds "
+                    + QUEUE_SIZE);
+        }
+        ctr = k.ctr() & 0xff;
+        lastRead = k.lastRead() & 0xff;
+        pendingCommand = k.pendingCommand() < 0 ? -1 : k.pendingCommand() & 0xff;
+        lastWasCommand = k.lastWasCommand();
+        raiseIfReadable(); // the edge the old VM raised may be gone; a surplus one is harmless
+    }
 }

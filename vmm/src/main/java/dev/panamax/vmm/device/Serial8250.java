@@ -231,4 +231,30 @@ public final class Serial8250 implements BusDevice {
         }
         return delivered;
     }
+
+    /** The registers and unread input, for a snapshot (the VM paused). */
+    public synchronized LegacyDeviceState.Serial saveState() {
+        return new LegacyDeviceState.Serial(ier, lcr, mcr, scratch, divisorLow, divisorHigh, fifoEnabled,
+                thrEmptyPending, fifo.toArray());
+    }
+
+    /** Takes back what {@link #saveState} gave, before the restored guest runs. */
+    public synchronized void restoreState(LegacyDeviceState.Serial s) {
+        if (!fifo.replaceWith(s.pendingInput())) {
+            throw new IllegalArgumentException("serial: " + s.pendingInput().length + " bytes of pending input, the FIFO holds "
+                    + FIFO_SIZE);
+        }
+        ier = s.ier() & IER_MASK;
+        lcr = s.lcr() & 0xff;
+        mcr = s.mcr() & 0xff;
+        scratch = s.scratch() & 0xff;
+        divisorLow = s.divisorLow() & 0xff;
+        divisorHigh = s.divisorHigh() & 0xff;
+        fifoEnabled = s.fifoEnabled();
+        thrEmptyPending = s.thrEmptyPending();
+        notifyAll(); // a receive() waiting for room sees the new FIFO
+        if (interruptPending()) {
+            irq.trigger(); // the edge the old VM raised may be gone; a surplus one is harmless
+        }
+    }
 }
