@@ -83,15 +83,12 @@ class DurabilityIT {
 
     /** Boots the launcher on {@code image}, waits for {@code target} acknowledgements, SIGKILLs it. */
     private int bootWriteAndKill(Path image, String writer, int target) throws Exception {
-        Path module = Path.of("").toAbsolutePath();
-        String classpath = String.join(":", module.resolve("target/classes").toString(),
-                Files.readString(module.resolve("target/it-classpath.txt")).strip());
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "dev.panamax.launcher.Main",
+        List<String> command = new ArrayList<>(TestHost.launcherCommand(List.of()));
+        command.addAll(List.of(
                 "--kernel", TestHost.guestArtifact("bzImage").toString(),
                 "--initrd", TestHost.guestArtifact("initramfs.cpio.gz").toString(),
                 "--drive", image.toString(),
-                "--append", GuestSession.QUIET + " pmx_cmd=\"" + writer + "\"");
+                "--append", GuestSession.QUIET + " pmx_cmd=\"" + writer + "\""));
         Process vmm = new ProcessBuilder(command).redirectError(dir.resolve("vmm.err").toFile()).start();
         vmm.getOutputStream().close();
         // A reader thread, so that a silent guest cannot block the test past its deadline.

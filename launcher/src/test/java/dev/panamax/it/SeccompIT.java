@@ -96,13 +96,9 @@ class SeccompIT {
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(1 << 20);
         }
-        Path module = Path.of("").toAbsolutePath();
-        String classpath = String.join(":", module.resolve("target/classes").toString(),
-                Files.readString(module.resolve("target/it-classpath.txt")).strip());
         List<String> command = new ArrayList<>(wrapper);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classpath, "dev.panamax.launcher.Main",
+        command.addAll(TestHost.launcherCommand(jvmOptions));
+        command.addAll(List.of(
                 "--kernel", TestHost.guestArtifact("bzImage").toString(),
                 "--initrd", TestHost.guestArtifact("initramfs.cpio.gz").toString(),
                 "--drive", image.toString(), "--entropy", "--vsock", "3," + dir.resolve("v.sock"), "--boot-timer",

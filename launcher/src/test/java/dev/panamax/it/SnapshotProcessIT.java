@@ -7,14 +7,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -105,15 +103,7 @@ class SnapshotProcessIT {
     }
 
     private Launched launch(String... args) throws IOException {
-        Path module = Path.of("").toAbsolutePath();
-        String classpath = String.join(":", module.resolve("target/classes").toString(),
-                Files.readString(module.resolve("target/it-classpath.txt")).strip());
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        // this JVM's -XX options: in the nested host they keep the JIT off what QEMU-TCG emulates
-        // badly (UseAVX=0, -UseSHA; see NestedRun), and a launcher without them crashed there
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:"))
-                .forEach(command::add);
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classpath, "dev.panamax.launcher.Main"));
+        List<String> command = TestHost.launcherCommand(List.of());
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         GuestConsole console = new GuestConsole();

@@ -1,7 +1,11 @@
 package dev.panamax.it;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Facts about the machine the integration tests run on. */
 final class TestHost {
@@ -31,5 +35,23 @@ final class TestHost {
             throw new IllegalStateException(p + " is missing: scripts/test builds it with scripts/build-guest.sh");
         }
         return p;
+    }
+
+    /**
+     * The command that runs the launcher from this module's build in a JVM of its own, with
+     * {@code jvmOptions} and this JVM's {@code -XX} options: in the nested host those keep the
+     * JIT off what QEMU-TCG emulates badly (UseAVX=0, -UseSHA; see NestedRun), and a launcher
+     * started without them crashed in C1 code there. Arguments for the launcher go after it.
+     */
+    static List<String> launcherCommand(List<String> jvmOptions) throws IOException {
+        Path module = Path.of("").toAbsolutePath();
+        String classpath = String.join(":", module.resolve("target/classes").toString(),
+                Files.readString(module.resolve("target/it-classpath.txt")).strip());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:"))
+                .forEach(command::add);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classpath, "dev.panamax.launcher.Main"));
+        return command;
     }
 }
