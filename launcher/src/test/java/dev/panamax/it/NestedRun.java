@@ -170,10 +170,7 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
 
     /** The launcher module's test classpath, with every module's KVM tests (their test jars). */
     static String classpath() throws IOException {
-        Path module = Path.of("").toAbsolutePath();
-        return String.join(":", module.resolve("target/test-classes").toString(),
-                module.resolve("target/classes").toString(),
-                Files.readString(module.resolve("target/it-classpath.txt")).strip());
+        return Path.of("target/test-classes").toAbsolutePath() + ":" + TestHost.launcherClasspath();
     }
 
     private static void copyOutput(Process p, String prefix, Deque<String> tail, AtomicLong lastOutput,

@@ -44,14 +44,19 @@ final class TestHost {
      * started without them crashed in C1 code there. Arguments for the launcher go after it.
      */
     static List<String> launcherCommand(List<String> jvmOptions) throws IOException {
-        Path module = Path.of("").toAbsolutePath();
-        String classpath = String.join(":", module.resolve("target/classes").toString(),
-                Files.readString(module.resolve("target/it-classpath.txt")).strip());
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:"))
                 .forEach(command::add);
         command.addAll(jvmOptions);
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classpath, "dev.panamax.launcher.Main"));
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", launcherClasspath(),
+                "dev.panamax.launcher.Main"));
         return command;
+    }
+
+    /** The launcher's main classes and every dependency this module's tests have (Maven writes the list). */
+    static String launcherClasspath() throws IOException {
+        Path module = Path.of("").toAbsolutePath();
+        return String.join(":", module.resolve("target/classes").toString(),
+                Files.readString(module.resolve("target/it-classpath.txt")).strip());
     }
 }

@@ -61,104 +61,74 @@ final class Mmap {
      * private copies, never to the file.
      */
     static long privateFile(int fd, long offset, long size) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CALL_STATE);
-            long address;
-            try {
-                address = (long) MMAP.invokeExact(state, 0L, size, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_NORESERVE, fd, offset);
-            } catch (Throwable t) {
-                throw new IllegalStateException("mmap downcall", t);
-            }
-            if (address == MAP_FAILED) {
-                throw new MappingException("mmap(" + size + " bytes of a memory image at offset " + offset + ")",
-                        errno(state));
-            }
-            return address;
-        }
+        return mmap(size, MAP_PRIVATE | MAP_NORESERVE, fd, offset,
+                size + " bytes of a memory image at offset " + offset);
     }
 
     /** Opens {@code path} read-only; returns the file descriptor. */
     static int openReadOnly(String path) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CALL_STATE);
-            int fd;
-            try {
-                fd = (int) OPEN.invokeExact(state, call.allocateFrom(path), O_RDONLY | O_CLOEXEC, 0);
-            } catch (Throwable t) {
-                throw new IllegalStateException("open downcall", t);
-            }
-            if (fd < 0) {
-                throw new MappingException("open(" + path + ")", errno(state));
-            }
-            return fd;
-        }
+        return call("open", () -> "open(" + path + ")",
+                (state, arena) -> (int) OPEN.invokeExact(state, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC, 0));
     }
 
     /** An anonymous in-memory file ({@code memfd_create}); returns its descriptor. */
     static int memfd(String name) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CALL_STATE);
-            int fd;
-            try {
-                fd = (int) MEMFD_CREATE.invokeExact(state, call.allocateFrom(name), MFD_CLOEXEC);
-            } catch (Throwable t) {
-                throw new IllegalStateException("memfd_create downcall", t);
-            }
-            if (fd < 0) {
-                throw new MappingException("memfd_create(" + name + ")", errno(state));
-            }
-            return fd;
-        }
+        return call("memfd_create", () -> "memfd_create(" + name + ")",
+                (state, arena) -> (int) MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC));
     }
 
     static void close(int fd) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CALL_STATE);
-            int rc;
-            try {
-                rc = (int) CLOSE.invokeExact(state, fd);
-            } catch (Throwable t) {
-                throw new IllegalStateException("close downcall", t);
-            }
-            if (rc != 0) {
-                throw new MappingException("close(" + fd + ")", errno(state));
-            }
-        }
+        call("close", () -> "close(" + fd + ")", (state, arena) -> (int) CLOSE.invokeExact(state, fd));
     }
 
     /** Maps {@code size} bytes of private, anonymous, zeroed memory; returns its host address. */
     static long anonymous(long size) {
+        return mmap(size, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L, size + " bytes of guest RAM");
+    }
+
+    /** Unmaps what {@link #anonymous} or {@link #privateFile} mapped. */
+    static void unmap(long address, long size) {
+        call("munmap", () -> "munmap(0x" + Long.toHexString(address) + ", " + size + " bytes)",
+                (state, arena) -> (int) MUNMAP.invokeExact(state, address, size));
+    }
+
+    /** A read-write mapping of {@code size} bytes; {@code what} names it in the error. */
+    private static long mmap(long size, int flags, int fd, long offset, String what) {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = call.allocate(CALL_STATE);
             long address;
             try {
-                address = (long) MMAP.invokeExact(state, 0L, size, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
+                address = (long) MMAP.invokeExact(state, 0L, size, PROT_READ | PROT_WRITE, flags, fd, offset);
             } catch (Throwable t) { // a downcall throws nothing of its own: this is a JVM failure
                 throw new IllegalStateException("mmap downcall", t);
             }
             if (address == MAP_FAILED) {
-                throw new MappingException("mmap(" + size + " bytes of guest RAM)", errno(state));
+                throw new MappingException("mmap(" + what + ")", errno(state));
             }
             return address;
         }
     }
 
-    /** Unmaps what {@link #anonymous} mapped. */
-    static void unmap(long address, long size) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CALL_STATE);
+    /** A downcall returning an int that is negative (-1) on failure, with errno captured in {@code state}. */
+    @FunctionalInterface
+    private interface IntCall {
+        int invoke(MemorySegment state, Arena arena) throws Throwable;
+    }
+
+    /** Runs {@code c}; a negative result becomes a {@link MappingException} naming {@code what}. */
+    private static int call(String name, java.util.function.Supplier<String> what, IntCall c) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
             int rc;
             try {
-                rc = (int) MUNMAP.invokeExact(state, address, size);
+                rc = c.invoke(state, arena);
             } catch (Throwable t) {
-                throw new IllegalStateException("munmap downcall", t);
+                throw new IllegalStateException(name + " downcall", t);
             }
-            if (rc != 0) {
-                throw new MappingException("munmap(0x" + Long.toHexString(address) + ", " + size + " bytes)",
-                        errno(state));
+            if (rc < 0) {
+                throw new MappingException(what.get(), errno(state));
             }
+            return rc;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.panamax.virtio;
 
 import dev.panamax.device.BusDevice;
 import dev.panamax.device.InterruptLine;
+import dev.panamax.device.PatientInterrupt;
 import dev.panamax.memory.GuestMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,12 +72,8 @@ public final class VirtioMmioDevice implements BusDevice {
     static final int MISTAKES_AT_WARN = 10;
 
     private final AtomicInteger interruptStatus = new AtomicInteger();
-    /** Bumped by each InterruptACK write: the interrupt watchdog's sign that the driver looked. */
-    private final AtomicInteger acknowledgements = new AtomicInteger();
-    // The interrupt watchdog's own state (one thread: see reraiseIfUnacknowledged).
-    private long unacknowledgedSinceNanos = -1;
-    private int acknowledgementsSeen;
-    private volatile long reraised;
+    /** The interrupt as the watchdog sees it: acknowledged by each InterruptACK write. */
+    private final PatientInterrupt patientInterrupt = new PatientInterrupt(this::raiseInterrupt);
     /** ConfigGeneration: bumped by each {@link #changeConfig}, so the driver rereads a torn config. */
     private final AtomicInteger configGeneration = new AtomicInteger();
     /** Written under deviceLock, read without it. */
@@ -356,7 +353,7 @@ public final class VirtioMmioDevice implements BusDevice {
             case MmioRegister.INTERRUPT_ACK -> {
                 // A non-capturing lambda: no allocation on the vCPU path.
                 interruptStatus.accumulateAndGet(value, (s, acked) -> s & ~acked);
-                acknowledgements.incrementAndGet();
+                patientInterrupt.acknowledged();
                 return false;
             }
             default -> {
@@ -608,23 +605,7 @@ public final class VirtioMmioDevice implements BusDevice {
      * by one thread, the VM's interrupt watchdog; returns whether it raised the interrupt.
      */
     public boolean reraiseIfUnacknowledged(long nowNanos, long patienceNanos) {
-        int acks = acknowledgements.get();
-        if (interruptStatus.get() == 0) {
-            unacknowledgedSinceNanos = -1;
-            return false;
-        }
-        if (unacknowledgedSinceNanos < 0 || acks != acknowledgementsSeen) {
-            unacknowledgedSinceNanos = nowNanos;
-            acknowledgementsSeen = acks;
-            return false;
-        }
-        if (nowNanos - unacknowledgedSinceNanos < patienceNanos) {
-            return false;
-        }
-        unacknowledgedSinceNanos = nowNanos;
-        reraised++; // one writer
-        raiseInterrupt();
-        return true;
+        return patientInterrupt.reraiseIfUnacknowledged(interruptStatus.get() != 0, nowNanos, patienceNanos);
     }
 
     /**
@@ -636,7 +617,8 @@ public final class VirtioMmioDevice implements BusDevice {
     public String describe() {
         StringBuilder b = new StringBuilder("virtio-mmio type ").append(deviceType).append(": status 0x")
                 .append(Integer.toHexString(status)).append(" interrupt_status ").append(interruptStatus.get())
-                .append(" acks ").append(acknowledgements.get()).append(" reraised ").append(reraised);
+                .append(" acks ").append(patientInterrupt.acknowledgements()).append(" reraised ")
+                .append(patientInterrupt.reraised());
         boolean locked = false;
         try {
             locked = deviceLock.tryLock(100, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -664,7 +646,7 @@ public final class VirtioMmioDevice implements BusDevice {
 
     /** How often {@link #reraiseIfUnacknowledged} raised the interrupt again. */
     public long reraisedInterrupts() {
-        return reraised;
+        return patientInterrupt.reraised();
     }
 
     private void raiseInterrupt() {

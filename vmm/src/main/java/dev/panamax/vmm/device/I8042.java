@@ -3,6 +3,7 @@ package dev.panamax.vmm.device;
 import dev.panamax.device.BusDevice;
 import dev.panamax.device.Counter;
 import dev.panamax.device.InterruptLine;
+import dev.panamax.device.PatientInterrupt;
 import dev.panamax.device.MetricsGroup;
 
 import java.util.LinkedHashMap;

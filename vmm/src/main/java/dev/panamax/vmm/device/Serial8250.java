@@ -4,6 +4,7 @@ import dev.panamax.device.BusDevice;
 import dev.panamax.device.Counter;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.device.InterruptLine;
+import dev.panamax.device.PatientInterrupt;
 
 import java.io.IOException;
 import java.io.OutputStream;
