@@ -47,6 +47,17 @@ class NestedPhaseTest {
     }
 
     @Test
+    void panamaxPropertiesOfThisJvmReachTheNestedOne() {
+        System.setProperty("panamax.forward.check", "20");
+        try {
+            assertThat(NestedRun.forwardedProperties()).contains("-Dpanamax.forward.check=20")
+                    .allMatch(p -> p.startsWith("-Dpanamax."));
+        } finally {
+            System.clearProperty("panamax.forward.check");
+        }
+    }
+
+    @Test
     void aStuckHostIsEndedAndItsUnfinishedTestsGoOnInAFreshOneWhereAFailureIsRetried() throws Exception {
         NestedHostCommand host = fakeHost("""
                 1) plan a b c; finish a SUCCESSFUL; sleep 600 ;;

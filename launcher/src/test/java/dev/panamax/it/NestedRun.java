@@ -71,6 +71,16 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
         return select;
     }
 
+    /**
+     * This JVM's {@code panamax.*} system properties (Maven's {@code -D} reaches the failsafe JVM
+     * as such), so that a test's knob such as {@code -Dpanamax.durability.rounds=20} also reaches
+     * the tests in the nested host. They come before the runner's own, which win.
+     */
+    static List<String> forwardedProperties() {
+        return System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("panamax."))
+                .sorted().map(n -> "-D" + n + "=" + System.getProperty(n)).toList();
+    }
+
     /** Boots a nested host, runs the selected tests in it, and returns once it is gone. */
     static NestedRun start(NestedHostCommand host, String label, List<String> select, Instant deadline)
             throws Exception {
@@ -88,8 +98,9 @@ record NestedRun(String label, Map<String, String> planned, Map<String, Outcome>
                 "-XX:UseAVX=0", "-XX:-UseSHA", "-XX:ErrorFile=" + reports.resolve("hs_err_pid%p.log"),
                 "-D" + ProgressLog.PROPERTY + "=" + progress, "-D" + ApicKeyPin.PROPERTY + "=true",
                 "-Dpanamax.log.level=warning", // as the launcher's own tests run (see its pom)
-                "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
-                "org.junit.platform.console.ConsoleLauncher", "execute"));
+                "--enable-native-access=ALL-UNNAMED", "-cp", classpath));
+        command.addAll(2, forwardedProperties()); // after the script and java
+        command.addAll(List.of("org.junit.platform.console.ConsoleLauncher", "execute"));
         command.addAll(select);
         command.addAll(List.of("--include-classname", ".*", "--exclude-classname", ".*NestedHostIT",
                 "--config=junit.jupiter.execution.timeout.testable.method.default=" + host.testTimeout().toSeconds() + " s",
