@@ -81,6 +81,11 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
         return new VmConfig(newBoot, machine, drives, entropy, networkInterfaces, vsock, bootTimer, name);
     }
 
+    /** This config with another machine. */
+    public VmConfig withMachine(Machine newMachine) {
+        return new VmConfig(boot, newMachine, drives, entropy, networkInterfaces, vsock, bootTimer, name);
+    }
+
     /** This config with the boot-timer device added or removed. */
     public VmConfig withBootTimer(boolean enabled) {
         return new VmConfig(boot, machine, drives, entropy, networkInterfaces, vsock, enabled, name);
