@@ -133,24 +133,31 @@ class VsockIT {
             GuestConsole console = new GuestConsole();
             try (MicroVm vm = MicroVm.restore(snapshot, config, new Console(Optional.of(console.input()), console), true);
                  ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-                try (SocketChannel s = hostToEchoPort(restoredUds)) {
-                    byte[] data = new byte[64 * 1024];
-                    new Random(7).nextBytes(data);
-                    echo(s, data);
-                }
-                listener.bind(UnixDomainSocketAddress.of(restoredUds + "_6000"));
-                Future<String> heard = pool.submit(() -> {
-                    try (SocketChannel s = listener.accept()) {
-                        ByteBuffer in = ByteBuffer.allocate(64);
-                        while (s.read(in) >= 0 && in.hasRemaining()) {
-                            // until the guest half-closes
+                try {
+                    // guest to host first: it needs no listener of the guest's
+                    listener.bind(UnixDomainSocketAddress.of(restoredUds + "_6000"));
+                    Future<String> heard = pool.submit(() -> {
+                        try (SocketChannel s = listener.accept()) {
+                            ByteBuffer in = ByteBuffer.allocate(64);
+                            while (s.read(in) >= 0 && in.hasRemaining()) {
+                                // until the guest half-closes
+                            }
+                            return new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
                         }
-                        return new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+                    });
+                    console.type("echo restored | pmx-vsock connect 2 6000; echo connect-rc=$?");
+                    assertThat(console.await("connect-rc=(\\d+)", 0, GuestSession.TIMEOUT).group(1)).isEqualTo("0");
+                    assertThat(within(heard)).isEqualTo("restored\n");
+                    try (SocketChannel s = hostToEchoPort(restoredUds)) {
+                        byte[] data = new byte[64 * 1024];
+                        new Random(7).nextBytes(data);
+                        echo(s, data);
                     }
-                });
-                console.type("echo restored | pmx-vsock connect 2 6000; echo connect-rc=$?");
-                assertThat(console.await("connect-rc=(\\d+)", 0, GuestSession.TIMEOUT).group(1)).isEqualTo("0");
-                assertThat(within(heard)).isEqualTo("restored\n");
+                } catch (Exception | AssertionError e) {
+                    System.out.println("[vsock] the restored guest's console:\n" + console.text()
+                            + "\n[vsock] its devices:\n" + vm.describeDevices());
+                    throw e;
+                }
             }
         } finally {
             pool.shutdownNow();
