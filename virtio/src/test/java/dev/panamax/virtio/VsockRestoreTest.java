@@ -5,6 +5,11 @@ import dev.panamax.virtio.vsock.VsockDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -45,6 +50,28 @@ class VsockRestoreTest {
             } finally {
                 restored.reset();
                 restored.close();
+            }
+        }
+    }
+
+    private static SocketChannel hostConnect(Path uds, int port) throws IOException {
+        SocketChannel s = SocketChannel.open(UnixDomainSocketAddress.of(uds));
+        s.write(ByteBuffer.wrap(("CONNECT " + port + "\n").getBytes(StandardCharsets.US_ASCII)));
+        return s;
+    }
+
+    @Test
+    void afterARestoreAHostConnectionReachesTheGuestAgain() throws Exception {
+        try (VsockGuest guest = new VsockGuest(tmp.resolve("old.sock"));
+             SocketChannel before = hostConnect(tmp.resolve("old.sock"), 5000)) {
+            VsockGuest.Packet request = guest.await(VsockGuest.op(VsockGuest.REQUEST));
+            guest.send(request, VsockGuest.RESPONSE);
+            assertThat(VsockDeviceTest.readLine(before)).isEqualTo("OK " + request.srcPort() + "\n");
+            try (VsockGuest restored = VsockGuest.restored(guest, tmp.resolve("new.sock"));
+                 SocketChannel after = hostConnect(tmp.resolve("new.sock"), 5000)) {
+                VsockGuest.Packet again = restored.await(VsockGuest.op(VsockGuest.REQUEST));
+                restored.send(again, VsockGuest.RESPONSE);
+                assertThat(VsockDeviceTest.readLine(after)).isEqualTo("OK " + again.srcPort() + "\n");
             }
         }
     }
