@@ -28,7 +28,7 @@ import java.util.List;
  *       unknown top-level keys and refuses unknown nested ones).</li>
  *   <li>Firecracker sections Panamax does not implement yet ({@link #NOT_YET_SUPPORTED}) are
  *       refused with {@code KEY: not supported yet} unless absent, null, {@code []} or {@code {}}.</li>
- *   <li>{@code smt: true}, {@code track_dirty_pages: true} (Panamax has no diff snapshots yet), any
+ *   <li>{@code smt: true}, any
  *       {@code cpu_template} but {@code "None"} and any {@code huge_pages} but {@code "None"} are
  *       refused; their Firecracker defaults are accepted so that Firecracker's own example
  *       configs load.</li>

@@ -63,15 +63,13 @@ record MachineConfig(
         if (Boolean.TRUE.equals(smt)) {
             throw ConfigException.at(KeyPath.key(KEY, SMT), "smt is not supported");
         }
-        if (Boolean.TRUE.equals(trackDirtyPages)) {
-            throw ConfigException.at(KeyPath.key(KEY, TRACK_DIRTY_PAGES), "dirty page tracking is not supported");
-        }
         onlyNone(CPU_TEMPLATE, cpuTemplate);
         onlyNone(HUGE_PAGES, hugePages);
         int vcpus = (int) fit(VCPU_COUNT, vcpuCount, Integer.SIZE, 1, VmConfig.Machine.MAX_VCPUS);
         long mem = fit(MEM_SIZE_MIB, memSizeMib, Long.SIZE, VmConfig.Machine.MIN_MEM_MIB, VmConfig.Machine.MAX_MEM_MIB);
         long mask = cpuidFeatureMask == null ? VmConfig.Machine.ALL_FEATURES : cpuidFeatureMask.bits();
-        return ConfigException.building(() -> new VmConfig.Machine(vcpus, mem, mask));
+        boolean track = Boolean.TRUE.equals(trackDirtyPages);
+        return ConfigException.building(() -> new VmConfig.Machine(vcpus, mem, mask, track));
     }
 
     /*

@@ -340,8 +340,6 @@ class ConfigFileTest {
 
     @Test
     void unsupportedMachineOptions() throws IOException {
-        assertThat(error(machine("\"vcpu_count\": 2, \"mem_size_mib\": 1024, \"track_dirty_pages\": true")))
-                .isEqualTo("machine-config.track_dirty_pages: dirty page tracking is not supported");
         assertThat(error(machine("\"vcpu_count\": 2, \"mem_size_mib\": 1024, \"cpu_template\": \"T2\"")))
                 .isEqualTo("machine-config.cpu_template: \"T2\" is not supported (only \"None\")");
         assertThat(error(machine("\"vcpu_count\": 2, \"mem_size_mib\": 1024, \"huge_pages\": \"2M\"")))

@@ -20,6 +20,8 @@ import dev.panamax.vcpu.StopReason;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.DeviceException;
 import dev.panamax.vmm.MicroVm;
+import dev.panamax.memory.MemoryDiff;
+import dev.panamax.vmm.PanamaxVersion;
 import dev.panamax.vmm.Snapshot;
 import dev.panamax.vmm.snapshot.SnapshotFormatException;
 import dev.panamax.vmm.VmConfig;
@@ -43,13 +45,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /** {@code panamax}: boots a microVM from a Firecracker-style config file or from quick flags. */
-@Command(name = "panamax", mixinStandardHelpOptions = true, version = "panamax " + Main.VERSION,
+@Command(name = "panamax", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A microVM monitor that drives KVM through the Java FFM API.",
         footer = {"", "Exit status: 0 when the guest resets or powers itself off, 1 when the VM fails or the host",
                 "cannot run it, 2 for bad configuration or input."})
 public final class Main {
     /** Panamax's version: {@code --version}, and the API's {@code GET /} and {@code GET /version}. */
-    static final String VERSION = "0.1.0";
+    static final String VERSION = PanamaxVersion.VERSION;
+
+    /** {@code --version}'s line. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"panamax " + VERSION};
+        }
+    }
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
     /** Bad configuration or input: one error line, no stack trace. */
@@ -111,6 +121,12 @@ public final class Main {
             description = "Restore the snapshot in state file STATE and memory file MEM (written by PUT /snapshot/create) "
                     + "instead of booting; the guest goes on at once, its devices as the snapshot names them.")
     String snapshotLoad;
+
+    @Option(names = "--snapshot-rebase", paramLabel = "BASE,DIFF",
+            description = "Apply the Diff snapshot memory file DIFF over BASE, the memory file of the snapshot before it "
+                    + "(BASE is changed: copy it first to keep it), then exit; BASE then loads with the Diff's state "
+                    + "file like a Full snapshot's memory.")
+    String snapshotRebase;
 
     @Option(names = "--probe", description = "Print what this host's KVM is and can do, then exit 0.")
     boolean probe;
@@ -174,6 +190,9 @@ public final class Main {
         }
         if (!instanceId.equals(DefaultLogConfigurator.DEFAULT_INSTANCE_ID)) {
             LogOutput.configureDefaults(instanceId);
+        }
+        if (snapshotRebase != null) {
+            return rebase();
         }
         if (probe) {
             try {
@@ -361,6 +380,27 @@ public final class Main {
         } catch (IOException e) {
             throw new ConfigException("snapshot: cannot read " + load.statePath() + " and " + load.memoryPath() + ": "
                     + e.getMessage());
+        }
+    }
+
+    /** {@code --snapshot-rebase BASE,DIFF}: copies DIFF's data into BASE and says how much. */
+    private int rebase() {
+        if (quickFlags().anyGiven() || configFile != null || apiSock != null || snapshotLoad != null) {
+            return usageError("--snapshot-rebase cannot be combined with a VM to run (" + QUICK_FLAGS
+                    + ", --config-file, --api-sock or --snapshot-load)");
+        }
+        String[] files = snapshotRebase.split(",", -1);
+        if (files.length != 2 || files[0].isEmpty() || files[1].isEmpty()) {
+            return usageError("--snapshot-rebase: expected BASE,DIFF (two paths), got \"" + snapshotRebase + "\"");
+        }
+        try {
+            long copied = MemoryDiff.rebase(Path.of(files[0]), Path.of(files[1]));
+            err.println("panamax: " + files[1] + " applied over " + files[0] + ": " + copied + " bytes");
+            return EXIT_OK;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return usageError("--snapshot-rebase: no such file " + e.getFile());
+        } catch (IllegalArgumentException | IOException | MappingException e) {
+            return usageError("--snapshot-rebase: " + e.getMessage());
         }
     }
 

@@ -60,6 +60,12 @@ final class GuestSession implements AutoCloseable {
                 List.of(), Optional.empty()));
     }
 
+    /** Boots bzImage + the test initramfs with these drives and dirty-page tracking on (for diff snapshots). */
+    static GuestSession bootTrackingDirtyPages(int cpus, long memMib, List<VmConfig.Drive> drives) throws Exception {
+        VmConfig config = testGuest(cpus, memMib, drives, Optional.empty(), List.of(), Optional.empty());
+        return start(config.withMachine(config.machine().withTrackDirtyPages(true)));
+    }
+
     /** Boots bzImage + the test initramfs with these network interfaces (no drives, no rng). */
     static GuestSession bootWithNetwork(int cpus, long memMib, List<VmConfig.NetworkInterface> nets) throws Exception {
         return start(testGuest(cpus, memMib, List.of(), Optional.empty(), nets, Optional.empty()));

@@ -1,6 +1,9 @@
 package dev.panamax.it;
 
 import dev.panamax.kvm.testing.BootsLinux;
+import dev.panamax.vmm.Console;
+import dev.panamax.vmm.MicroVm;
+import dev.panamax.vmm.Snapshot;
 import dev.panamax.vmm.VmConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,6 +105,63 @@ class VsockIT {
             Thread.sleep(100);
         }
         throw new AssertionError("the guest's echo listener never answered");
+    }
+
+    /**
+     * A restored guest's vsock works again (issue 14): the device tells the guest its transport
+     * was reset, which drops the connection it had (its host side was the old process's), and
+     * then host-to-guest and guest-to-host connections work through the restored device's socket.
+     */
+    @Test
+    void afterARestoreNewConnectionsWorkBothWays() throws Exception {
+        Path uds = tmp.resolve("v.sock");
+        Path restoredUds = tmp.resolve("restored.sock");
+        Snapshot snapshot;
+        try (GuestSession guest = GuestSession.bootWithVsock(new VmConfig.Vsock(3, uds))) {
+            guest.run("pmx-vsock listen " + ECHO_PORT + " & echo list''ening", "listening");
+            try (SocketChannel open = hostToEchoPort(uds)) {
+                echo(open, "open at the snapshot".getBytes(StandardCharsets.US_ASCII));
+                guest.vm().pause();
+                snapshot = guest.vm().snapshot();
+            }
+        }
+        try (snapshot) {
+            VmConfig saved = snapshot.config();
+            VmConfig config = new VmConfig(saved.boot(), saved.machine(), saved.drives(), saved.entropy(),
+                    saved.networkInterfaces(), Optional.of(new VmConfig.Vsock(3, restoredUds)), saved.bootTimer(),
+                    saved.name());
+            GuestConsole console = new GuestConsole();
+            try (MicroVm vm = MicroVm.restore(snapshot, config, new Console(Optional.of(console.input()), console), true);
+                 ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                try {
+                    // guest to host first: it needs no listener of the guest's
+                    listener.bind(UnixDomainSocketAddress.of(restoredUds + "_6000"));
+                    Future<String> heard = pool.submit(() -> {
+                        try (SocketChannel s = listener.accept()) {
+                            ByteBuffer in = ByteBuffer.allocate(64);
+                            while (s.read(in) >= 0 && in.hasRemaining()) {
+                                // until the guest half-closes
+                            }
+                            return new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+                        }
+                    });
+                    console.type("echo restored | pmx-vsock connect 2 6000; echo connect-rc=$?");
+                    assertThat(console.await("connect-rc=(\\d+)", 0, GuestSession.TIMEOUT).group(1)).isEqualTo("0");
+                    assertThat(within(heard)).isEqualTo("restored\n");
+                    try (SocketChannel s = hostToEchoPort(restoredUds)) {
+                        byte[] data = new byte[64 * 1024];
+                        new Random(7).nextBytes(data);
+                        echo(s, data);
+                    }
+                } catch (Exception | AssertionError e) {
+                    System.out.println("[vsock] the restored guest's console:\n" + console.text()
+                            + "\n[vsock] its devices:\n" + vm.describeDevices());
+                    throw e;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -54,6 +54,44 @@ class MainTest {
     }
 
     @Test
+    void snapshotRebaseCopiesTheDiffsDataOverTheBase() throws IOException {
+        Path base = file("base.mem", new byte[3 * 4096]);
+        byte[] page = new byte[4096];
+        java.util.Arrays.fill(page, (byte) 9);
+        Path diff = dir.resolve("diff.mem");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(diff.toFile(), "rw")) {
+            f.seek(4096);
+            f.write(page);
+            f.setLength(3 * 4096);
+        }
+        Result r = run("--snapshot-rebase", base + "," + diff);
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).isEqualTo("panamax: " + diff + " applied over " + base + ": 4096 bytes\n");
+        byte[] expected = new byte[3 * 4096];
+        System.arraycopy(page, 0, expected, 4096, 4096);
+        assertThat(Files.readAllBytes(base)).isEqualTo(expected);
+
+        assertUsageError(run("--snapshot-rebase", base.toString()),
+                "--snapshot-rebase: expected BASE,DIFF (two paths), got \"" + base + "\"");
+        assertUsageError(run("--snapshot-rebase", base + "," + dir.resolve("none")),
+                "--snapshot-rebase: no such file " + dir.resolve("none"));
+        assertUsageError(run("--snapshot-rebase", base + "," + diff, "--kernel", "k"),
+                "--snapshot-rebase cannot be combined with a VM to run (--kernel, --initrd, --append, --cpus, --mem, "
+                        + "--drive, --entropy, --net or --vsock, --config-file, --api-sock or --snapshot-load)");
+    }
+
+    @Test
+    void versionIsTheBuildsProjectVersion() throws IOException {
+        Result r = run("--version");
+        assertThat(r.status()).isZero();
+        String pom = Files.readString(Path.of("..", "pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<artifactId>panamax-parent</artifactId>\\s*"
+                + "<version>([^<]+)</version>").matcher(pom);
+        assertThat(m.find()).as("the root pom's version").isTrue();
+        assertThat(r.out().strip()).isEqualTo("panamax " + m.group(1));
+    }
+
+    @Test
     void anInstanceIdIsFirecrackersShape() {
         assertUsageError(run("--id", "my vm"), "--id: expected 1 to 64 letters, digits and '-', got \"my vm\"");
         assertUsageError(run("--id", "x".repeat(65)), "--id: expected 1 to 64 letters, digits and '-', got \""

@@ -14,8 +14,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * mmap and munmap, the only C calls guest RAM needs (and, for snapshot images, open, close and
- * memfd_create), bound here so that this module depends on
+ * mmap and munmap, the only C calls guest RAM needs (and, for snapshot images, open, close,
+ * memfd_create and lseek's SEEK_DATA/SEEK_HOLE), bound here so that this module depends on
  * nothing but the JDK (the KVM bindings serve the VM, not its RAM). The downcall handles are made
  * once; each call captures errno itself, because the JVM may overwrite it before Java code could
  * read it.
@@ -31,6 +31,10 @@ final class Mmap {
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
     private static final int MFD_CLOEXEC = 1;
+    private static final int SEEK_DATA = 3;
+    private static final int SEEK_HOLE = 4;
+    /** lseek's answer to SEEK_DATA at or past the last data. */
+    private static final int ENXIO = 6;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -44,6 +48,8 @@ final class Mmap {
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle MEMFD_CREATE = downcall("memfd_create",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+    private static final MethodHandle LSEEK = downcall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
 
     private Mmap() {}
 
@@ -75,6 +81,36 @@ final class Mmap {
     static int memfd(String name) {
         return call("memfd_create", () -> "memfd_create(" + name + ")",
                 (state, arena) -> (int) MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC));
+    }
+
+    /** The start of the first data at or after {@code offset} in file {@code fd}, or -1 when there is none. */
+    static long seekData(int fd, long offset) {
+        return lseek(fd, offset, SEEK_DATA);
+    }
+
+    /** The start of the first hole at or after {@code offset} (the file's end is one). */
+    static long seekHole(int fd, long offset) {
+        return lseek(fd, offset, SEEK_HOLE);
+    }
+
+    private static long lseek(int fd, long offset, int whence) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CALL_STATE);
+            long at;
+            try {
+                at = (long) LSEEK.invokeExact(state, fd, offset, whence);
+            } catch (Throwable t) {
+                throw new IllegalStateException("lseek downcall", t);
+            }
+            if (at < 0) {
+                if (whence == SEEK_DATA && errno(state) == ENXIO) {
+                    return -1;
+                }
+                throw new MappingException("lseek(" + fd + ", " + offset + ", " + (whence == SEEK_DATA ? "SEEK_DATA"
+                        : "SEEK_HOLE") + ")", errno(state));
+            }
+            return at;
+        }
     }
 
     static void close(int fd) {

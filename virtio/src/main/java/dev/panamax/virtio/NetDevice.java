@@ -257,7 +257,7 @@ public final class NetDevice implements VirtioDevice {
                 return malformed(chain, "more than " + MAX_FRAME + " bytes");
             }
             try {
-                MemorySegment.copy(memory.slice(d.address(), d.length()), 0, txFrame, length, d.length());
+                MemorySegment.copy(memory.readOnlySlice(d.address(), d.length()), 0, txFrame, length, d.length());
             } catch (GuestMemoryException e) {
                 return malformed(chain, e.getMessage());
             }

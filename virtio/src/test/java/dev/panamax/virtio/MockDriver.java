@@ -49,6 +49,19 @@ final class MockDriver implements AutoCloseable {
         this.device = device;
     }
 
+    /**
+     * A driver of a fresh transport of {@code target} over this driver's memory and rings, the
+     * transport restored from this one's saved state: what the guest has after its VM was
+     * snapshotted and restored.
+     */
+    MockDriver restoredOnto(VirtioDevice target) {
+        MockDriver restored = new MockDriver(target, memory, false);
+        restored.device.restoreState(device.saveState(), device.saveDeviceState());
+        restored.queues.addAll(queues);
+        restored.nextFree = nextFree;
+        return restored;
+    }
+
     int reg(int offset) {
         return (int) device.read(offset, 4);
     }

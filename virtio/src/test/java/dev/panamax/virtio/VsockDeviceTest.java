@@ -67,7 +67,7 @@ class VsockDeviceTest {
         return s;
     }
 
-    private static String readLine(SocketChannel s) throws IOException {
+    static String readLine(SocketChannel s) throws IOException {
         StringBuilder line = new StringBuilder();
         ByteBuffer one = ByteBuffer.allocate(1);
         while (true) {

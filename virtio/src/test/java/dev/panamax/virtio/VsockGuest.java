@@ -89,6 +89,23 @@ final class VsockGuest implements AutoCloseable {
         postRx();
     }
 
+    /** The guest of {@code old} once its device was snapshotted and restored as a new device on {@code uds}. */
+    private VsockGuest(VsockGuest old, Path uds) {
+        device = VsockDevice.open(CID, uds, wakes::release);
+        driver = old.driver.restoredOnto(device);
+        rx = old.rx;
+        tx = old.tx;
+        txBuffer = old.txBuffer;
+        posted.putAll(old.posted);
+        free.addAll(old.free);
+        bufAlloc = old.bufAlloc;
+        fwdCnt = old.fwdCnt;
+    }
+
+    static VsockGuest restored(VsockGuest old, Path uds) {
+        return new VsockGuest(old, uds);
+    }
+
     /** Posts every free RX buffer and kicks RX if any was posted. */
     private void postRx() {
         if (free.isEmpty()) {

@@ -128,6 +128,11 @@ public final class MicroVm implements AutoCloseable {
     private Serial8250 serial;
     private VirtioDevices virtio;
     private I8042 keyboard;
+    /**
+     * Whether a snapshot was taken (or the VM restored from one), so that a Diff has a base;
+     * guarded by lifecycle.
+     */
+    private boolean hasSnapshotBase;
     /** Copies console input into the UART; interrupted and joined by {@link #stopAndJoin()}. */
     private Thread inputThread;
 
@@ -228,8 +233,9 @@ public final class MicroVm implements AutoCloseable {
             // load first: a bad kernel or initrd is reported as such on any host
             VmConfig.Machine machine = config.machine();
             MemoryMap map = MemoryMap.ofMib(machine.memSizeMib());
-            GuestMemory memory = own(resources, from == null ? GuestMemory.anonymous(map.ranges())
-                    : GuestMemory.privateCopy(map.ranges(), from.memory()));
+            boolean track = machine.trackDirtyPages();
+            GuestMemory memory = own(resources, from == null ? GuestMemory.anonymous(map.ranges(), track)
+                    : GuestMemory.privateCopy(map.ranges(), from.memory(), track));
             VirtioDevices virtio = VirtioDevices.open(config, resources);
             VmConfig.BootSource boot = config.boot();
             BootPlan plan = from != null ? null : LinuxLoader.load(memory, map, boot.kernelImage(), boot.initrd(),
@@ -247,6 +253,7 @@ public final class MicroVm implements AutoCloseable {
             microVm.kvm = kvm;
             microVm.config = config;
             microVm.virtio = virtio;
+            microVm.hasSnapshotBase = from != null; // a diff's base is then the restored memory file
             EventFd serialIrq = own(resources, EventFd.create());
             vm.registerIrqfd(serialIrq, Serial8250.COM1_IRQ);
             Serial8250 serial = new Serial8250(console.output(), serialIrq::signal);
@@ -363,14 +370,16 @@ public final class MicroVm implements AutoCloseable {
     }
 
     /**
-     * Gives the VM its RAM: region i becomes KVM memory slot i, in guest-physical order, writable
-     * and without dirty logging. The memory must outlive the VM (it is owned first, so closed last).
+     * Gives the VM its RAM: region i becomes KVM memory slot i, in guest-physical order, writable,
+     * with KVM's dirty log when the memory tracks dirty pages. The memory must outlive the VM (it
+     * is owned first, so closed last).
      */
     private static void registerMemory(VmFd vm, GuestMemory memory) {
         List<GuestRegion> regions = memory.regions();
+        int flags = memory.tracksDirtyPages() ? kvm_h.KVM_MEM_LOG_DIRTY_PAGES : 0;
         for (int slot = 0; slot < regions.size(); slot++) {
             GuestRegion r = regions.get(slot);
-            vm.setUserMemoryRegion(slot, 0, r.guestAddress(), r.size(), r.hostAddress());
+            vm.setUserMemoryRegion(slot, flags, r.guestAddress(), r.size(), r.hostAddress());
         }
     }
 
@@ -533,13 +542,62 @@ public final class MicroVm implements AutoCloseable {
      * @throws IllegalStateException when the VM is not paused
      */
     public void snapshot(Path stateFile, Path memoryFile) throws IOException {
+        snapshot(stateFile, memoryFile, SnapshotType.FULL);
+    }
+
+    /**
+     * {@link #snapshot(Path, Path)} of either type: {@link SnapshotType#DIFF} writes only the
+     * pages changed since this VM's previous snapshot (or its restore), in a sparse memory file,
+     * and needs {@link VmConfig.Machine#trackDirtyPages()}. Either clears the record of changed
+     * pages, so the next Diff is relative to this snapshot.
+     *
+     * @throws IllegalStateException when the VM is not paused, or for a Diff without tracking or
+     *     without an earlier snapshot
+     */
+    public void snapshot(Path stateFile, Path memoryFile, SnapshotType type) throws IOException {
         lifecycle.lock();
         try {
+            if (type == SnapshotType.DIFF) {
+                if (!memory.tracksDirtyPages()) {
+                    throw new IllegalStateException("cannot take a Diff snapshot: dirty pages are not tracked"
+                            + " (machine-config track_dirty_pages, or track_dirty_pages of snapshot/load)");
+                }
+                if (!hasSnapshotBase) {
+                    throw new IllegalStateException("cannot take a Diff snapshot: this VM has no earlier snapshot"
+                            + " to be a diff of (take a Full one first)");
+                }
+            }
             SnapshotState state = captureState();
-            Snapshot.write(state, stateFile, memoryFile, memory::writeTo);
+            hasSnapshotBase = false; // until this one is written: a failed one leaves no base
+            try (Arena a = Arena.ofConfined()) {
+                List<MemorySegment> dirty = takeDirtyPages(a);
+                Snapshot.write(state, stateFile, memoryFile, memory.size(), type == SnapshotType.DIFF
+                        ? out -> memory.writePagesTo(out, dirty) : memory::writeTo);
+            }
+            hasSnapshotBase = true;
         } finally {
             lifecycle.unlock();
         }
+    }
+
+    /**
+     * The pages written since the last call, per region in KVM's dirty-log layout: KVM's log
+     * (the guest's writes) OR the memory's own (the devices'); both are cleared. Empty when dirty
+     * pages are not tracked. Under lifecycle, the VM paused.
+     */
+    private List<MemorySegment> takeDirtyPages(Arena arena) {
+        if (!memory.tracksDirtyPages()) {
+            return List.of();
+        }
+        List<MemorySegment> bitmaps = new ArrayList<>();
+        List<GuestRegion> regions = memory.regions();
+        for (int slot = 0; slot < regions.size(); slot++) {
+            MemorySegment bitmap = arena.allocate(GuestMemory.dirtyBitmapBytes(regions.get(slot).size()), 8);
+            vm.getDirtyLog(slot, bitmap);
+            memory.drainDirtyPages(slot, bitmap);
+            bitmaps.add(bitmap);
+        }
+        return bitmaps;
     }
 
     /**
@@ -552,7 +610,12 @@ public final class MicroVm implements AutoCloseable {
     public Snapshot snapshot() {
         lifecycle.lock();
         try {
-            return new Snapshot(captureState(), MemoryImage.copyOf(memory));
+            Snapshot snapshot = new Snapshot(captureState(), MemoryImage.copyOf(memory));
+            try (Arena a = Arena.ofConfined()) {
+                takeDirtyPages(a); // cleared: a later Diff is relative to this image
+            }
+            hasSnapshotBase = true;
+            return snapshot;
         } finally {
             lifecycle.unlock();
         }

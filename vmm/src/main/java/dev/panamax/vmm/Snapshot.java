@@ -8,11 +8,11 @@ import dev.panamax.vmm.snapshot.SnapshotFormatException;
 import dev.panamax.vmm.snapshot.SnapshotState;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -74,7 +74,7 @@ public final class Snapshot implements AutoCloseable {
      * written beside its name, synced and renamed into place.
      */
     public void writeTo(Path stateFile, Path memoryFile) throws IOException {
-        write(state, stateFile, memoryFile, memory::writeTo);
+        write(state, stateFile, memoryFile, memory.size(), memory::writeTo);
     }
 
     /** How the memory file's bytes are produced. */
@@ -83,12 +83,18 @@ public final class Snapshot implements AutoCloseable {
         void write(FileChannel out) throws IOException;
     }
 
-    static void write(SnapshotState state, Path stateFile, Path memoryFile, MemoryWriter memoryWriter)
+    /**
+     * Writes the memory file ({@code memorySize} bytes: what {@code memoryWriter} leaves unwritten,
+     * a diff's clean pages, stays a hole) and then the state file.
+     */
+    static void write(SnapshotState state, Path stateFile, Path memoryFile, long memorySize, MemoryWriter memoryWriter)
             throws IOException {
         Path tmp = memoryFile.resolveSibling(memoryFile.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (RandomAccessFile file = new RandomAccessFile(tmp.toFile(), "rw")) {
+            file.setLength(0); // a leftover .tmp's bytes must not show through a diff's holes
+            FileChannel out = file.getChannel();
             memoryWriter.write(out);
+            file.setLength(memorySize);
             out.force(true);
         }
         Files.move(tmp, memoryFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -81,6 +81,11 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
         return new VmConfig(newBoot, machine, drives, entropy, networkInterfaces, vsock, bootTimer, name);
     }
 
+    /** This config with another machine. */
+    public VmConfig withMachine(Machine newMachine) {
+        return new VmConfig(boot, newMachine, drives, entropy, networkInterfaces, vsock, bootTimer, name);
+    }
+
     /** This config with the boot-timer device added or removed. */
     public VmConfig withBootTimer(boolean enabled) {
         return new VmConfig(boot, machine, drives, entropy, networkInterfaces, vsock, enabled, name);
@@ -211,9 +216,12 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
     /**
      * Firecracker's {@code machine-config}. {@code cpuidFeatureMask} is a Panamax extension: bits
      * cleared in it are cleared from CPUID leaf 1 ECX (high 32 bits) and EDX (low 32 bits), so a
-     * guest can be kept off features the host has.
+     * guest can be kept off features the host has. {@code trackDirtyPages} records which pages
+     * change (KVM's dirty log and the VMM's own writes), which diff snapshots need; a snapshot
+     * does not keep it: a restore tracks when its own config says so (Firecracker's
+     * {@code track_dirty_pages} of the load).
      */
-    public record Machine(int vcpuCount, long memSizeMib, long cpuidFeatureMask) {
+    public record Machine(int vcpuCount, long memSizeMib, long cpuidFeatureMask, boolean trackDirtyPages) {
         public static final int MAX_VCPUS = 32;
         /** The guest needs room for the kernel, its page tables and an initramfs. */
         public static final long MIN_MEM_MIB = 16;
@@ -233,6 +241,15 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
 
         public Machine(int vcpuCount, long memSizeMib) {
             this(vcpuCount, memSizeMib, ALL_FEATURES);
+        }
+
+        /** A machine without dirty-page tracking. */
+        public Machine(int vcpuCount, long memSizeMib, long cpuidFeatureMask) {
+            this(vcpuCount, memSizeMib, cpuidFeatureMask, false);
+        }
+
+        public Machine withTrackDirtyPages(boolean track) {
+            return new Machine(vcpuCount, memSizeMib, cpuidFeatureMask, track);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.panamax.launcher.api;
 
+import dev.panamax.vmm.SnapshotType;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.vmm.VmState;
 import dev.panamax.vmm.MicroVm;
@@ -61,9 +62,9 @@ public final class MicroVmLifecycle implements VmLifecycle {
     }
 
     @Override
-    public void snapshot(Path statePath, Path memoryPath) {
+    public void snapshot(Path statePath, Path memoryPath, SnapshotType type) {
         try {
-            vm.snapshot(statePath, memoryPath);
+            vm.snapshot(statePath, memoryPath, type);
         } catch (IllegalStateException e) {
             throw new VmActionException("snapshot/create: " + e.getMessage());
         } catch (java.io.IOException e) {

@@ -1,5 +1,6 @@
 package dev.panamax.launcher.api;
 
+import dev.panamax.vmm.SnapshotType;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.config.ConfigException;
 import dev.panamax.launcher.logging.LogOutput;
@@ -167,17 +168,15 @@ public final class VmController implements AutoCloseable {
     }
 
     /**
-     * {@code PUT /snapshot/create}: a full snapshot of the paused VM. Diff snapshots (dirty-page
-     * tracking) are not there yet and are refused.
+     * {@code PUT /snapshot/create}: a Full (the default) or Diff snapshot of the paused VM; a Diff
+     * needs dirty-page tracking and an earlier snapshot, else the VM refuses it.
      */
     synchronized void createSnapshot(byte[] body) {
         SnapshotCreateParams p = ConfigJson.read(body, "snapshot", "", SnapshotCreateParams.class);
         VmLifecycle running = afterStart("snapshot/create");
-        if (p.snapshotType() == SnapshotCreateParams.Type.DIFF) {
-            throw new VmActionException("snapshot_type: Diff is not supported yet (no dirty-page tracking); use Full");
-        }
         Path cwd = Path.of("").toAbsolutePath();
-        running.snapshot(cwd.resolve(p.snapshotPath()), cwd.resolve(p.memFilePath()));
+        running.snapshot(cwd.resolve(p.snapshotPath()), cwd.resolve(p.memFilePath()),
+                p.snapshotType() == SnapshotCreateParams.Type.DIFF ? SnapshotType.DIFF : SnapshotType.FULL);
     }
 
     /**

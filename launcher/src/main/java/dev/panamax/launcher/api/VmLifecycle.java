@@ -1,5 +1,6 @@
 package dev.panamax.launcher.api;
 
+import dev.panamax.vmm.SnapshotType;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.vmm.VmState;
 
@@ -29,10 +30,10 @@ public interface VmLifecycle {
     void replaceDriveImage(String driveId, Path image);
 
     /**
-     * Writes a full snapshot of the paused VM ({@code PUT /snapshot/create}): the state file and
-     * the memory file ({@link dev.panamax.vmm.MicroVm#snapshot(Path, Path)}).
+     * Writes a snapshot of the paused VM ({@code PUT /snapshot/create}): the state file and the
+     * memory file, all of RAM or a diff ({@link dev.panamax.vmm.MicroVm#snapshot(Path, Path, SnapshotType)}).
      */
-    void snapshot(Path statePath, Path memoryPath);
+    void snapshot(Path statePath, Path memoryPath, SnapshotType type);
 
     /** The VM's metrics groups, cumulative ({@link dev.panamax.vmm.MicroVm#metrics()}). */
     List<MetricsGroup> metrics();

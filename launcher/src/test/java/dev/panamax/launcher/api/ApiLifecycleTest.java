@@ -101,9 +101,11 @@ class ApiLifecycleTest extends ApiServerFixture {
                 "snapshot/create: cannot snapshot: the VM is running; pause it first");
         client.patch("/vm", "{\"state\": \"Paused\"}");
         assertThat(client.put("/snapshot/create", body).status()).isEqualTo(204);
-        assertThat(vm.snapshots).containsExactly("/s/vm.snap,/s/vm.mem");
-        assertFault(client.put("/snapshot/create", body.replace("Full", "Diff")),
-                "snapshot_type: Diff is not supported yet (no dirty-page tracking); use Full");
+        assertThat(client.put("/snapshot/create", body.replace("Full", "Diff")).status()).isEqualTo(204);
+        assertThat(client.put("/snapshot/create", body.replace("\"snapshot_type\": \"Full\", ", "")).status())
+                .isEqualTo(204);
+        assertThat(vm.snapshots).containsExactly("FULL:/s/vm.snap,/s/vm.mem", "DIFF:/s/vm.snap,/s/vm.mem",
+                "FULL:/s/vm.snap,/s/vm.mem");
         assertFault(client.put("/snapshot/create", "{\"snapshot_path\": \"/s/vm.snap\"}"),
                 "mem_file_path: missing required key");
     }
@@ -123,11 +125,22 @@ class ApiLifecycleTest extends ApiServerFixture {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"track_dirty_pages", "enable_diff_snapshots"})
+    void snapshotLoadWithDirtyPageTrackingGivesTheRestoredVmTracking(String key) throws Exception {
+        assertThat(client.put("/snapshot/load", "{\"snapshot_path\": \"/s/vm.snap\", \"mem_file_path\": \"/s/vm.mem\", \""
+                + key + "\": true}").status()).isEqualTo(204);
+        SnapshotLoad load = vm.loads.getFirst();
+        assertThat(load.trackDirtyPages()).isTrue();
+        VmConfig saved = new VmConfig(new VmConfig.BootSource(Path.of("/k"), Optional.empty(), ""),
+                new VmConfig.Machine(1, 128));
+        assertThat(load.applyTo(saved).machine()).isEqualTo(new VmConfig.Machine(1, 128).withTrackDirtyPages(true));
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "{\"snapshot_path\": \"/s\"} | snapshot/load: give exactly one of mem_backend and mem_file_path",
         "{\"snapshot_path\": \"/s\", \"mem_file_path\": \"/m\", \"mem_backend\": {\"backend_type\": \"File\", \"backend_path\": \"/m\"}} | snapshot/load: give exactly one of mem_backend and mem_file_path",
-        "{\"snapshot_path\": \"/s\", \"mem_backend\": {\"backend_type\": \"Uffd\", \"backend_path\": \"/u\"}} | mem_backend.backend_type: Uffd is not supported (use File)",
-        "{\"snapshot_path\": \"/s\", \"mem_file_path\": \"/m\", \"track_dirty_pages\": true} | track_dirty_pages: diff snapshots are not supported yet"})
+        "{\"snapshot_path\": \"/s\", \"mem_backend\": {\"backend_type\": \"Uffd\", \"backend_path\": \"/u\"}} | mem_backend.backend_type: Uffd is not supported (use File)"})
     void snapshotLoadRefusesWhatItCannotDo(String body, String fault) throws Exception {
         assertFault(client.put("/snapshot/load", body), fault);
         assertThat(vm.loads).isEmpty();

@@ -1,5 +1,6 @@
 package dev.panamax.launcher.api;
 
+import dev.panamax.vmm.SnapshotType;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.vmm.VmState;
 import dev.panamax.vmm.VmConfig;
@@ -70,11 +71,11 @@ final class FakeVm implements VmStarter, VmLifecycle {
     final List<SnapshotLoad> loads = new CopyOnWriteArrayList<>();
 
     @Override
-    public void snapshot(Path statePath, Path memoryPath) {
+    public void snapshot(Path statePath, Path memoryPath, SnapshotType type) {
         if (state != VmState.PAUSED) {
             throw new VmActionException("snapshot/create: cannot snapshot: the VM is running; pause it first");
         }
-        snapshots.add(statePath + "," + memoryPath);
+        snapshots.add(type + ":" + statePath + "," + memoryPath);
     }
 
     @Override

@@ -31,7 +31,7 @@ final class ChainBytes {
     static void check(GuestMemory memory, List<Descriptor> chain, boolean writable) {
         for (Descriptor d : chain) {
             if (d.isWriteOnly() == writable) {
-                memory.slice(d.address(), d.length());
+                memory.readOnlySlice(d.address(), d.length()); // a check, not a write: no dirty mark
             }
         }
     }
@@ -57,7 +57,8 @@ final class ChainBytes {
             long from = Math.max(at, start);
             long to = Math.min(end, start + d.length());
             if (from < to) {
-                MemorySegment guest = memory.slice(d.address(), d.length()).asSlice(from - start, to - from);
+                MemorySegment guest = (toGuest ? memory.slice(d.address(), d.length())
+                        : memory.readOnlySlice(d.address(), d.length())).asSlice(from - start, to - from);
                 MemorySegment local = bytes.asSlice(from - at, to - from);
                 if (toGuest) {
                     guest.copyFrom(local);
@@ -97,7 +98,9 @@ final class ChainBytes {
             long a = Math.max(from, start);
             long b = Math.min(to, start + d.length());
             if (a < b) {
-                views[i++] = memory.slice(d.address(), d.length()).asSlice(a - start, b - a).asByteBuffer();
+                MemorySegment guest = writable ? memory.slice(d.address(), d.length())
+                        : memory.readOnlySlice(d.address(), d.length());
+                views[i++] = guest.asSlice(a - start, b - a).asByteBuffer();
             }
             start += d.length();
         }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -317,6 +318,17 @@ final class Muxer implements AutoCloseable {
         hostPorts.add(c.localPort);
         streams.put(Connection.key(c.localPort, c.peerPort), c);
         connsAdded.increment();
+    }
+
+    /**
+     * After a restore, host connections take ports from a random point of [2^30, 2^32), not
+     * from {@link #FIRST_HOST_PORT}: until the guest has handled the transport reset it still
+     * holds the old process's connections (ports from there on), and Linux silently drops a
+     * REQUEST naming an established connection, so a reused port would leave the host's CONNECT
+     * unanswered. Event loop thread, or before it runs.
+     */
+    void avoidPortsOfBeforeRestore() {
+        nextHostPort = (int) (FIRST_HOST_PORT + ThreadLocalRandom.current().nextLong(3L << 30));
     }
 
     /** The next free port from {@link #FIRST_HOST_PORT}, wrapping within [2^30, 2^32). */

@@ -156,6 +156,7 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
         if (!(saved instanceof DeviceState.Vsock v) || v.guestCid() != guestCid) {
             throw new IllegalArgumentException("vsock: the snapshot has " + saved + ", this device guest_cid " + guestCid);
         }
+        muxer.avoidPortsOfBeforeRestore();
     }
 
     /** Sends VIRTIO_VSOCK_EVENT_TRANSPORT_RESET: the guest drops the connections the saved VM had. */

@@ -33,7 +33,7 @@ public final class SnapshotFile {
     /** The version of the format this Panamax writes and reads; older or newer files are refused. */
     public static final int FORMAT_VERSION = 1;
     /** The Panamax version written into snapshots; a snapshot restores only on the same version. */
-    public static final String PANAMAX_VERSION = "0.1.0";
+    public static final String PANAMAX_VERSION = dev.panamax.vmm.PanamaxVersion.VERSION;
     private static final byte[] MAGIC = "PMXSNAP\0".getBytes(StandardCharsets.US_ASCII);
     /** A header's strings are short; a bound against garbage. */
     private static final int MAX_HEADER_STRING = 256;
