@@ -27,6 +27,9 @@ die() { echo "warm-boot: error: $*" >&2; exit 1; }
 compile_bench_classes
 enter_nested_host "$SELF" "$@"
 find_jdk
+# the first-entry times come from tracefs (as root); the nested host does not mount it by itself
+T=/sys/kernel/tracing
+[[ -d $T/events/kvm ]] || mount -t tracefs nodev "$T" 2>/dev/null || true
 logs=$REPO/build/bench
 mkdir -p "$logs"
 bench_java 0 -Dpanamax.log.level=warning dev.panamax.bench.WarmBootBench "$REPO/build/guest" "$ROUNDS" \

@@ -50,8 +50,8 @@ public final class WarmBootBench {
         }
         try {
             Boot warm = panamax(guest, trace, timeout, "warm-up");
-            System.out.printf("warm-up (first boot in this JVM): built %.3f s, entry %.3f s, init %.3f s%n",
-                    warm.built(), warm.entry(), warm.init());
+            System.out.printf("warm-up (first boot in this JVM): built %.3f s, entry %s s, init %.3f s%n",
+                    warm.built(), seconds(warm.entry()), warm.init());
             if (qemu != null) {
                 qemu(guest, qemu, trace, timeout); // the page cache warm for QEMU too
             }
@@ -59,25 +59,28 @@ public final class WarmBootBench {
             List<Boot> q = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 p.add(panamax(guest, trace, timeout, "round-" + round));
-                String line = String.format("round %d: panamax built %.3f s, entry %.3f s, init %.3f s", round,
-                        p.getLast().built(), p.getLast().entry(), p.getLast().init());
+                String line = String.format("round %d: panamax built %.3f s, entry %s s, init %.3f s", round,
+                        p.getLast().built(), seconds(p.getLast().entry()), p.getLast().init());
                 if (qemu != null) {
                     q.add(qemu(guest, qemu, trace, timeout));
-                    line += String.format("; qemu entry %.3f s, init %.3f s", q.getLast().entry(), q.getLast().init());
+                    line += String.format("; qemu entry %s s, init %.3f s", seconds(q.getLast().entry()), q.getLast().init());
                 }
                 System.out.println(line);
             }
             double pb = median(p, Boot::built);
             double pe = median(p, Boot::entry);
             double pi = median(p, Boot::init);
-            System.out.printf("warm-boot (median of %d): MicroVm.start -> vCPUs start %.1f ms; -> first guest entry %.1f ms;"
-                    + " -> init marker %.3f s%n", rounds, pb * 1e3, pe * 1e3, pi);
+            System.out.printf("warm-boot (median of %d): MicroVm.start -> vCPUs start %.1f ms; -> first guest entry %s ms;"
+                    + " -> init marker %.3f s%n", rounds, pb * 1e3, millis(pe), pi);
             if (qemu != null) {
                 double qe = median(q, Boot::entry);
                 double qi = median(q, Boot::init);
-                System.out.printf("warm-boot vs qemu-microvm process: start -> first entry %.1f ms vs %.1f ms (ratio %.2f);"
-                        + " start -> init %.3f s vs %.3f s (ratio %.2f); first entry -> init %.3f s vs %.3f s (ratio %.2f)%n",
-                        pe * 1e3, qe * 1e3, pe / qe, pi, qi, pi / qi, pi - pe, qi - qe, (pi - pe) / (qi - qe));
+                String entries = trace.isEmpty() ? "" : String.format("start -> first entry %s ms vs %s ms (ratio %.2f); ",
+                        millis(pe), millis(qe), pe / qe);
+                String guestPart = trace.isEmpty() ? "" : String.format("; first entry -> init %.3f s vs %.3f s (ratio %.2f)",
+                        pi - pe, qi - qe, (pi - pe) / (qi - qe));
+                System.out.printf("warm-boot vs qemu-microvm process: %sstart -> init %.3f s vs %.3f s (ratio %.2f)%s%n",
+                        entries, pi, qi, pi / qi, guestPart);
             }
         } finally {
             trace.ifPresent(HostTrace::close);
@@ -131,6 +134,15 @@ public final class WarmBootBench {
 
     private static double entry(Optional<HostTrace> trace) {
         return trace.map(HostTrace::firstEntrySeconds).orElse(OptionalDouble.empty()).orElse(Double.NaN);
+    }
+
+    /** Seconds with three decimals, or n/a where the trace gave no figure. */
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "n/a" : String.format("%.3f", s);
+    }
+
+    private static String millis(double s) {
+        return Double.isNaN(s) ? "n/a" : String.format("%.1f", s * 1e3);
     }
 
     private static double median(List<Boot> boots, java.util.function.ToDoubleFunction<Boot> figure) {
