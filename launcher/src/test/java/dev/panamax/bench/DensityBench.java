@@ -1,5 +1,6 @@
 package dev.panamax.bench;
 
+import dev.panamax.vcpu.VcpuSnapshot;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.MicroVm;
 
@@ -12,6 +13,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Density and launch rate for scripts/bench/density.sh (not a test): N guests of 64 MiB booted
@@ -50,10 +52,12 @@ public final class DensityBench {
     }
 
     /** A started guest: a MicroVm or a QEMU process. */
-    @FunctionalInterface
     private interface Running {
         /** Stops the guest and waits until its VMM let go of it. */
         void stop() throws Exception;
+
+        /** Where a guest that missed its marker stands (its vCPUs' RIP), stopping it; empty if unknown. */
+        String stall() throws Exception;
     }
 
     @FunctionalInterface
@@ -75,14 +79,33 @@ public final class DensityBench {
 
         Starter panamax = (i, console) -> {
             MicroVm vm = MicroVm.start(guest.panamax("d" + i), Console.outputOnly(console));
-            return vm::close;
+            return new Running() {
+                @Override
+                public void stop() throws InterruptedException {
+                    vm.close();
+                }
+
+                @Override
+                public String stall() throws InterruptedException {
+                    return vm.stopAndSnapshot().stream().map(VcpuSnapshot::describe).collect(Collectors.joining("; "))
+                            + "; serial interrupts raised again: " + vm.serialInterruptsReraised();
+                }
+            };
         };
         Starter qemuProcess = (i, console) -> {
             Process p = guest.qemu(qemu, console);
-            return () -> {
-                p.destroy();
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor();
+            return new Running() {
+                @Override
+                public void stop() throws InterruptedException {
+                    p.destroy();
+                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                        p.destroyForcibly().waitFor();
+                    }
+                }
+
+                @Override
+                public String stall() {
+                    return "";
                 }
             };
         };
@@ -154,8 +177,9 @@ public final class DensityBench {
                     reached++;
                 } catch (TimeoutException e) {
                     if (failure.isEmpty()) {
-                        failure = "guest " + i + ": no marker within " + timeout.toSeconds() + " s, last output: "
-                                + consoles.get(i).lastOutput();
+                        String stall = running.get(i).stall();
+                        failure = "guest " + i + ": no marker within " + timeout.toSeconds() + " s, last output: \""
+                                + consoles.get(i).lastOutput() + "\"" + (stall.isEmpty() ? "" : ", " + stall);
                     }
                 }
             }
