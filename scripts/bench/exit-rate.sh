@@ -3,7 +3,8 @@
 # and halts (no kernel, no devices: only the exit path), run by
 #   panamax-vcpuloop  Panamax's VcpuLoop on its own thread, the port on a device Bus
 #                     (dev.panamax.vcpu.ExitRateBench, vcpu's test classes)
-#   java-bare-run     the same JVM calling VcpuFd.run() in a loop: FFM's share, no dispatch
+#   java-bare-run     the same JVM calling VcpuFd.run() in a loop, reading each exit as the C
+#                     loop does: FFM's share, no dispatch
 #   c-kvm-run         scripts/bench/exit-rate.c, built here with gcc: the floor on this KVM
 # each BENCH_ROUNDS times on a fresh VM, after one unprinted run of each (the JIT's warm-up).
 # Runs wherever /dev/kvm is (hand-made guests run on PVM too), else in the nested test host.
