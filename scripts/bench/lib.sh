@@ -48,3 +48,25 @@ enter_nested_host() {
 	# the benchmark's settings must reach its run inside
 	NESTED_ENV="${NESTED_ENV:-} $(compgen -v BENCH_ | tr '\n' ' ')" exec "$repo/scripts/nested-host.sh" "$self" "$@"
 }
+
+# compile_bench_classes: (needs scripts/lib/common.sh) outside the nested host, compiles the
+# modules' test classes, where the Java halves of the benchmarks live; inside, nothing.
+compile_bench_classes() {
+	[[ ${PANAMAX_NESTED:-} != 1 ]] || return 0
+	find_jdk
+	ensure_build_tools
+	echo "bench: compiling the test classes (mvn process-test-classes)" >&2
+	(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && mvn_batch -q process-test-classes -pl launcher -am) >&2
+}
+
+# bench_java TIMEOUT ARGS...: java (after find_jdk) on launcher's test classpath, which holds
+# every module's test classes, killed after TIMEOUT seconds (0: never). In the nested host the JIT stays off the AVX and SHA that QEMU-TCG
+# emulates badly, as in the ITs' JVMs (see NestedRun).
+bench_java() {
+	local repo opts=() limit=$1
+	shift
+	repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	[[ ${PANAMAX_NESTED:-} != 1 ]] || opts=(-XX:UseAVX=0 -XX:-UseSHA)
+	timeout "$limit" "$JAVA_HOME/bin/java" "${opts[@]}" --enable-native-access=ALL-UNNAMED \
+		-cp "$repo/launcher/target/test-classes:$repo/launcher/target/classes:$(cat "$repo/launcher/target/it-classpath.txt")" "$@"
+}

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LinuxBootIT {
     private static final String MARKER = GuestSession.MARKER;
     private static final Duration BOOT = GuestSession.TIMEOUT;
-    private static final String QUIET = "console=ttyS0 quiet panic=-1 i8042.noaux";
+    private static final String QUIET = "console=ttyS0 quiet panic=-1";
 
     private static VmConfig config(String kernel, BootProtocol protocol, int cpus, long memMib, String args) {
         return new VmConfig(new VmConfig.BootSource(TestHost.guestArtifact(kernel),

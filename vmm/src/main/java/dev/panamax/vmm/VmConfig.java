@@ -194,8 +194,11 @@ public record VmConfig(BootSource boot, Machine machine, List<Drive> drives, Opt
      * PVH note).
      */
     public record BootSource(Path kernelImage, Optional<Path> initrd, String bootArgs, BootProtocol protocol) {
-        /** Firecracker's default when {@code boot_args} is absent. */
-        public static final String DEFAULT_BOOT_ARGS = "reboot=k panic=1 pci=off nomodule 8250.nr_uarts=1 i8042.noaux";
+        /**
+         * Firecracker's default when {@code boot_args} is absent, less its {@code i8042.noaux}:
+         * Panamax's i8042 reports no AUX port, so Linux gives the mouse port up at once anyway.
+         */
+        public static final String DEFAULT_BOOT_ARGS = "reboot=k panic=1 pci=off nomodule 8250.nr_uarts=1";
 
         public BootSource {
             Objects.requireNonNull(kernelImage, "kernel_image_path");

@@ -1,0 +1,6 @@
+/**
+ * JMH benchmarks of the virtio module's hot paths (scripts/bench/jmh.sh): the split virtqueue's
+ * pop and publish, and a virtio-blk request against a temporary image. In the virtio package for
+ * the queue's package-private set-up, which the transport does in a VM.
+ */
+package dev.panamax.virtio;

@@ -1,0 +1,194 @@
+package dev.panamax.bench;
+
+import dev.panamax.vcpu.VcpuSnapshot;
+import dev.panamax.vmm.Console;
+import dev.panamax.vmm.MicroVm;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * Density and launch rate for scripts/bench/density.sh (not a test): N guests of 64 MiB booted
+ * side by side to init's marker and kept running until all got there, in this one JVM, then the
+ * same N as QEMU microvm processes; N doubles from 2 up to MAX. Starts are staggered by STAGGER_MS
+ * (booting many at once has killed the nested host's kernel, see ManyGuestsIT), every wait is
+ * bounded, and the ramp ends at the first N where a VMM did not get every guest to init in time
+ * (that N is reported with how many made it and why the others did not). Rate: guests at init per
+ * second of wall time from the first start to the last marker. One line per step, then:
+ * {@code density: panamax P guests at once, qemu Q; launch rate at N ...}.
+ *
+ * <p>Usage: {@code DensityBench GUEST_DIR MAX STAGGER_MS TIMEOUT_S QEMU|none}.
+ */
+public final class DensityBench {
+    /** The guest idles in init after its marker until the step stops it. */
+    private static final String ARGS = "console=ttyS0 quiet panic=-1 pmx_cmd=\"sleep 3600\" pmx_after=reboot";
+    private static final long MEM_MIB = 64;
+
+    private DensityBench() {
+    }
+
+    /** One step of one VMM: how many of n reached init, in how long, and the first failure. */
+    record Step(int n, int reached, double seconds, String failure) {
+        boolean complete() {
+            return reached == n;
+        }
+
+        double rate() {
+            return reached / seconds;
+        }
+
+        String describe() {
+            return String.format("%d/%d at init in %.1f s (%.2f guests/s)%s", reached, n, seconds, rate(),
+                    failure.isEmpty() ? "" : "; " + failure);
+        }
+    }
+
+    /** A started guest: a MicroVm or a QEMU process. */
+    private interface Running {
+        /** Stops the guest and waits until its VMM let go of it. */
+        void stop() throws Exception;
+
+        /** Where a guest that missed its marker stands (its vCPUs' RIP), stopping it; empty if unknown. */
+        String stall() throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface Starter {
+        Running start(int index, ConsoleMarker console) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        if (args.length != 5) {
+            System.err.println("usage: DensityBench GUEST_DIR MAX STAGGER_MS TIMEOUT_S QEMU|none");
+            System.exit(2);
+        }
+        BenchGuest guest = new BenchGuest(Path.of(args[0]), MEM_MIB, ARGS);
+        int max = Integer.parseInt(args[1]);
+        Duration stagger = Duration.ofMillis(Long.parseLong(args[2]));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(args[3]));
+        String qemu = args[4].equals("none") ? null : args[4];
+
+        Starter panamax = (i, console) -> {
+            MicroVm vm = MicroVm.start(guest.panamax("d" + i), Console.outputOnly(console));
+            return new Running() {
+                @Override
+                public void stop() throws InterruptedException {
+                    vm.close();
+                }
+
+                @Override
+                public String stall() throws InterruptedException {
+                    return vm.stopAndSnapshot().stream().map(VcpuSnapshot::describe).collect(Collectors.joining("; "))
+                            + "; serial interrupts raised again: " + vm.serialInterruptsReraised();
+                }
+            };
+        };
+        Starter qemuProcess = (i, console) -> {
+            Process p = guest.qemu(qemu, console);
+            return new Running() {
+                @Override
+                public void stop() throws InterruptedException {
+                    p.destroy();
+                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                        p.destroyForcibly().waitFor();
+                    }
+                }
+
+                @Override
+                public String stall() {
+                    return "";
+                }
+            };
+        };
+        // one guest first: the JVM's classes loaded and compiled as in an embedder's second boot
+        Step warm = step(panamax, 1, stagger, timeout);
+        System.out.println("warm-up: panamax " + warm.describe());
+        SortedMap<Integer, Step> doneP = new TreeMap<>();
+        SortedMap<Integer, Step> doneQ = new TreeMap<>();
+        boolean pGoes = warm.complete();
+        boolean qGoes = qemu != null;
+        for (int n = Math.min(2, max); (pGoes || qGoes) && n <= max; n = n == max ? max + 1 : Math.min(2 * n, max)) {
+            if (pGoes) {
+                Step p = step(panamax, n, stagger, timeout);
+                System.out.println("n=" + n + ": panamax " + p.describe());
+                pGoes = p.complete();
+                if (pGoes) {
+                    doneP.put(n, p);
+                }
+            }
+            if (qGoes) {
+                Step q = step(qemuProcess, n, stagger, timeout);
+                System.out.println("n=" + n + ": qemu " + q.describe());
+                qGoes = q.complete();
+                if (qGoes) {
+                    doneQ.put(n, q);
+                }
+            }
+        }
+        System.out.printf("density (%d MiB guests, starts %d ms apart, ramp up to %d): panamax %d at once in one JVM (%s),"
+                + " qemu %s%n", MEM_MIB, stagger.toMillis(), max, doneP.isEmpty() ? 0 : doneP.lastKey(),
+                pGoes ? "the ramp's end" : "the next step failed", qemu == null ? "not run"
+                        : (doneQ.isEmpty() ? 0 : doneQ.lastKey()) + " processes (" + (qGoes ? "the ramp's end" : "the next step failed") + ")");
+        doneP.keySet().retainAll(doneQ.keySet());
+        if (!doneP.isEmpty()) {
+            Step p = doneP.get(doneP.lastKey());
+            Step q = doneQ.get(doneP.lastKey());
+            System.out.printf("launch rate (n=%d, both complete): panamax %.2f guests/s, qemu %.2f guests/s, ratio panamax/qemu %.2f%n",
+                    p.n(), p.rate(), q.rate(), p.rate() / q.rate());
+        }
+    }
+
+    /** Starts n guests STAGGER apart, waits (bounded) for every marker, then stops them all. */
+    private static Step step(Starter starter, int n, Duration stagger, Duration timeout) throws Exception {
+        List<Running> running = new ArrayList<>();
+        List<ConsoleMarker> consoles = new ArrayList<>();
+        String failure = "";
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        int reached = 0;
+        long last = t0;
+        try {
+            for (int i = 0; i < n; i++) {
+                ConsoleMarker console = new ConsoleMarker();
+                consoles.add(console);
+                try {
+                    running.add(starter.start(i, console));
+                } catch (Exception | OutOfMemoryError e) {
+                    failure = "guest " + i + " did not start: " + e;
+                    break;
+                }
+                if (i + 1 < n) {
+                    Thread.sleep(stagger);
+                }
+            }
+            for (int i = 0; i < running.size(); i++) {
+                long left = deadline - System.nanoTime();
+                try {
+                    last = Math.max(last, consoles.get(i).marker().get(Math.max(0, left), TimeUnit.NANOSECONDS));
+                    reached++;
+                } catch (TimeoutException e) {
+                    if (failure.isEmpty()) {
+                        String stall = running.get(i).stall();
+                        failure = "guest " + i + ": no marker within " + timeout.toSeconds() + " s, last output: \""
+                                + consoles.get(i).lastOutput() + "\"" + (stall.isEmpty() ? "" : ", " + stall);
+                    }
+                }
+            }
+        } finally {
+            for (Running r : running) {
+                r.stop();
+            }
+        }
+        double seconds = reached == n ? (last - t0) / 1e9 : timeout.toSeconds();
+        return new Step(n, reached, seconds, failure);
+    }
+}
