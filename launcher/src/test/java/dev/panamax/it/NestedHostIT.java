@@ -28,8 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag(HostRouting.NESTED_RUNNER)
 class NestedHostIT {
-    /** The hard bound on the whole nested phase (a normal one takes about 5 minutes). */
-    private static final Duration PHASE_LIMIT = Duration.ofMinutes(25);
+    /**
+     * The hard bound on the whole nested phase (a normal one takes 5 to 10 minutes); a long run of
+     * one test (scripts/durability.sh) raises it with {@code -Dnested.phase.limit=SECONDS}.
+     */
+    private static final Duration PHASE_LIMIT = Duration.ofSeconds(Long.getLong("nested.phase.limit", 25 * 60));
 
     @TestFactory
     Stream<DynamicTest> testsThisHostCannotRunPassInsideTheNestedHost() throws Exception {
