@@ -147,8 +147,6 @@ ports() { # HIST: "0x64r=N 0x60w=N ...", the 8 busiest
 	awk '/^\{ port:/ { gsub(/[{},]/, ""); printf "%s%s%s=%s", sep, $2, ($4 == 1 ? "w" : "r"), $6; sep = " "; if (++k == 8) exit }
 		END { print "" }' "$1"
 }
-med() { printf '%s\n' "$@" | median; }
-ratio() { awk -v p="$1" -v q="$2" 'BEGIN { if (q > 0) printf "%.2f", p / q; else print "n/a" }'; }
 
 "$REPO/scripts/panamax" --version >/dev/null # built and its AOT cache present before the clock runs
 declare -a p_total q_total p_entry q_entry p_exits q_exits n_total n_entry

@@ -55,7 +55,6 @@ rate() { # KIND: median exits per second over the rounds
 }
 p=$(rate panamax-vcpuloop) j=$(rate java-bare-run) c=$(rate c-kvm-run)
 [[ -n $p && -n $j && -n $c ]] || die "missing figures (log: $logs/exit-rate.log)"
-ratio() { awk -v p="$1" -v q="$2" 'BEGIN { printf "%.2f", p / q }'; }
 where=$([[ ${PANAMAX_NESTED:-} == 1 ]] && echo "nested host" || echo "$(hostname)")
 echo "exit-rate ($where, $EXITS exits, median of $ROUNDS): panamax-vcpuloop $p/s, java-bare-run $j/s," \
 	"c-kvm-run $c/s; ratio panamax/c $(ratio "$p" "$c"), java-bare-run/c $(ratio "$j" "$c")"

@@ -76,6 +76,5 @@ q_seq=$(qemu_run 1)
 echo "qemu sequential: $q_seq s" >&2
 q_par=$(qemu_run 4)
 echo "qemu parallel-4: $q_par s" >&2
-ratio() { awk -v p="$1" -v q="$2" 'BEGIN { printf "%.2f", p / q }'; }
 echo "sequential: panamax $p_seq s, qemu $q_seq s, ratio panamax/qemu $(ratio "$p_seq" "$q_seq")"
 echo "parallel-4: panamax $p_par s, qemu $q_par s, ratio panamax/qemu $(ratio "$p_par" "$q_par")"

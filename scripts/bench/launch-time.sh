@@ -37,7 +37,6 @@ for _ in $(seq 1 "$ROUNDS"); do
 	fi
 done
 m() { [[ -n ${runs[$1]:-} ]] && tr ' ' '\n' <<<"${runs[$1]# }" | median || echo 0; }
-ratio() { awk -v p="$1" -v q="$2" 'BEGIN { if (q > 0) printf "%.2f", p / q; else print "n/a" }'; }
 av=$(m aot--version) nv=$(m noaot--version) ap=$(m aot--probe) np=$(m noaot--probe) j=$(m java) q=$(m qemu)
 where=$([[ ${PANAMAX_NESTED:-} == 1 ]] && echo "nested host" || echo "$(hostname)")
 echo "launch ($where, median of $ROUNDS): --version aot $av s, no-aot $nv s (ratio $(ratio "$av" "$nv"));" \

@@ -33,6 +33,12 @@ time_to_marker() {
 # median: of the numbers on stdin, one per line.
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
+# med N...: the median of its arguments; n/a when there are none (every run of a kind failed).
+med() { (($# > 0)) && printf '%s\n' "$@" | median || echo n/a; }
+
+# ratio P Q: P / Q to two decimals; n/a unless both are positive numbers (a failed or missing run).
+ratio() { awk -v p="$1" -v q="$2" 'BEGIN { if (p + 0 > 0 && q + 0 > 0) printf "%.2f", p / q; else print "n/a" }'; }
+
 # enter_nested_host SELF ARGS...: (needs scripts/lib/common.sh) on the host, prepares what a benchmark needs (the guest,
 # Panamax's build, QEMU) where builds are fast, then re-runs SELF inside the nested test host
 # (or directly where /dev/kvm is hardware; see nested-host.sh). Inside, it returns at once.

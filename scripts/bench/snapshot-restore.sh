@@ -9,8 +9,7 @@
 #   restore    scripts/panamax --snapshot-load STATE,MEM / qemu -incoming "exec:cat FILE":
 #              the command is typed at once (it waits in the UART until the guest reads it)
 # A command lost to a tty not yet reading is typed again every 5 s. Everything runs in the
-# nested test host (its tmpfs /tmp holds the snapshot files), under flock /work/nested.lock
-# when that lock file exists. Ends with the medians and the ratios:
+# nested test host (its tmpfs /tmp holds the snapshot files). Ends with the medians and the ratios:
 #   panamax: cold boot X s, restore Y s, cold/restore R
 #   qemu-<machine>: cold boot X s, restore Y s, cold/restore R
 #   restore panamax/qemu: R; files: panamax state S, memory M (allocated A); qemu state Q
@@ -32,9 +31,6 @@ source "$REPO/scripts/lib/common.sh" # ensure_pkgs
 
 die() { echo "snapshot-restore: error: $*" >&2; exit 1; }
 
-if [[ ${PANAMAX_NESTED:-} != 1 && -e /work/nested.lock && -z ${BENCH_LOCKED:-} ]]; then
-	BENCH_LOCKED=1 exec flock /work/nested.lock "$SELF" "$@" # one nested host at a time on this machine
-fi
 enter_nested_host "$SELF" "$@"
 command -v curl >/dev/null && command -v socat >/dev/null || die "needs curl and socat"
 
@@ -168,8 +164,6 @@ for round in $(seq 1 "$ROUNDS"); do
 	echo "round $round: panamax cold boot $p s, restore $r s; qemu cold boot ${q:-n/a} s, restore ${s:-n/a} s" >&2
 done
 
-med() { (($# > 0)) && printf '%s\n' "$@" | median || echo n/a; }
-ratio() { awk -v p="$1" -v q="$2" 'BEGIN { if (p + 0 > 0 && q + 0 > 0) printf "%.1f", p / q; else print "n/a" }'; }
 pc=$(med "${p_cold[@]}") pr=$(med "${p_restore[@]}")
 qc=$(med "${q_cold[@]+"${q_cold[@]}"}") qr=$(med "${q_restore[@]+"${q_restore[@]}"}")
 echo "panamax (median of $ROUNDS): cold boot $pc s, restore $pr s, cold/restore $(ratio "$pc" "$pr")"
