@@ -83,7 +83,7 @@ class ManyGuestsIT {
                 .selectors(selectClass(ParallelGuests.class)).execute();
         System.out.printf("[many-guests] four test methods, %d at a time, each with its own guest: %.1f s%n",
                 PARALLEL_TESTS, (System.nanoTime() - t0) / 1e9);
-        results.testEvents().assertStatistics(s -> s.started(4).succeeded(4));
+        KitResults.assertAllSucceeded(results, 4);
         List<String> consoles = results.testEvents().reportingEntryPublished().stream()
                 .map(e -> e.getRequiredPayload(ReportEntry.class))
                 .map(r -> r.getKeyValuePairs().get(MicroVmExtension.REPORT_KEY)).toList();
