@@ -3,6 +3,7 @@ package dev.panamax.it;
 import dev.panamax.vcpu.StopReason;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.MicroVm;
+import dev.panamax.vmm.Snapshot;
 import dev.panamax.vmm.VmConfig;
 import dev.panamax.vmm.boot.BootProtocol;
 
@@ -51,6 +52,16 @@ final class GuestSession implements AutoCloseable {
                 throw BootHang.of(vm, e.getMessage(), e);
             }
         });
+    }
+
+    /**
+     * A guest restored from an in-JVM snapshot with {@code config} and resumed at once; its
+     * console starts empty (commands typed now reach the shell the snapshot paused).
+     */
+    static GuestSession restore(Snapshot snapshot, VmConfig config) {
+        GuestConsole console = new GuestConsole();
+        return new GuestSession(console,
+                MicroVm.restore(snapshot, config, new Console(Optional.of(console.input()), console), true), 0);
     }
 
     /** Boots bzImage + the test initramfs with these devices and waits for init's marker. */

@@ -110,7 +110,8 @@ class VsockIT {
     /**
      * A restored guest's vsock works again (issue 14): the device tells the guest its transport
      * was reset, which drops the connection it had (its host side was the old process's), and
-     * then host-to-guest and guest-to-host connections work through the restored device's socket.
+     * then host-to-guest (made at once, while the guest may not have handled the reset yet) and
+     * guest-to-host connections work through the restored device's socket.
      */
     @Test
     void afterARestoreNewConnectionsWorkBothWays() throws Exception {
@@ -134,7 +135,13 @@ class VsockIT {
             try (MicroVm vm = MicroVm.restore(snapshot, config, new Console(Optional.of(console.input()), console), true);
                  ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 try {
-                    // guest to host first: it needs no listener of the guest's
+                    // host to guest first, at once: the connect waits until the guest has handled
+                    // the transport reset, which would otherwise reset it with the old connections
+                    try (SocketChannel s = hostToEchoPort(restoredUds)) {
+                        byte[] data = new byte[64 * 1024];
+                        new Random(7).nextBytes(data);
+                        echo(s, data);
+                    }
                     listener.bind(UnixDomainSocketAddress.of(restoredUds + "_6000"));
                     Future<String> heard = pool.submit(() -> {
                         try (SocketChannel s = listener.accept()) {
@@ -148,11 +155,6 @@ class VsockIT {
                     console.type("echo restored | pmx-vsock connect 2 6000; echo connect-rc=$?");
                     assertThat(console.await("connect-rc=(\\d+)", 0, GuestSession.TIMEOUT).group(1)).isEqualTo("0");
                     assertThat(within(heard)).isEqualTo("restored\n");
-                    try (SocketChannel s = hostToEchoPort(restoredUds)) {
-                        byte[] data = new byte[64 * 1024];
-                        new Random(7).nextBytes(data);
-                        echo(s, data);
-                    }
                 } catch (Exception | AssertionError e) {
                     System.out.println("[vsock] the restored guest's console:\n" + console.text()
                             + "\n[vsock] its devices:\n" + vm.describeDevices());

@@ -139,6 +139,24 @@ public final class Virtqueue {
     }
 
     /**
+     * Asks the driver to notify on the next buffer it makes available, however many it has made
+     * available already: with EVENT_IDX avail_event becomes the driver's avail.idx (without it the
+     * driver notifies anyway: the device never sets VIRTQ_USED_F_NO_NOTIFY). For a device that
+     * waits until the driver has re-posted a buffer it was given back.
+     */
+    public void askForKickOnNextAvail() throws VirtqueueException {
+        requireActive();
+        if (!eventIdxEnabled) {
+            return;
+        }
+        try {
+            memory.writeU16Release(availEventAddress(), (short) readAvailIdx());
+        } catch (GuestMemoryException e) {
+            throw new VirtqueueException("queue " + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Returns the chain with head {@code headIndex} to the driver, saying that the device wrote
      * {@code writtenLength} bytes (unsigned) into its writable buffers, and publishes it (with
      * any element {@link #stageUsed staged} before it).

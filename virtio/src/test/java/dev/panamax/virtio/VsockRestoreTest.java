@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +77,55 @@ class VsockRestoreTest {
                 restored.send(again, VsockGuest.RESPONSE);
                 assertThat(VsockDeviceTest.readLine(after))
                         .isEqualTo("OK " + Integer.toUnsignedString(again.srcPort()) + "\n");
+            }
+        }
+    }
+
+    /**
+     * The guest's driver resets every connected socket when it handles TRANSPORT_RESET; a host
+     * connect accepted before that would be reset with the old ones. So its REQUEST waits until
+     * the guest re-posts the event buffer (which it does after handling the event), and the
+     * device asks for that kick through avail_event (EVENT_IDX).
+     */
+    @Test
+    void aHostConnectWaitsUntilTheGuestHasHandledTheTransportReset() throws Exception {
+        try (VsockGuest guest = new VsockGuest(tmp.resolve("old.sock"))) {
+            DriverQueue events = guest.driver.queue(VsockDevice.EVENT);
+            long first = guest.driver.alloc(4, 8);
+            long second = guest.driver.alloc(4, 8);
+            int used = events.submit(List.of(Buf.out(first, 4)));
+            events.submit(List.of(Buf.out(second, 4))); // still posted after the event: no re-arm by an empty ring
+            try (VsockGuest restored = VsockGuest.restored(guest, tmp.resolve("new.sock"));
+                 SocketChannel host = hostConnect(tmp.resolve("new.sock"), 5000)) {
+                assertThat(events.takeUsed()).containsExactly(new DriverQueue.Used(used, 4));
+                assertThat(events.availEvent()).as("avail_event: the driver's next post kicks")
+                        .isEqualTo(events.availIdx());
+                restored.settle(Duration.ofMillis(500));
+                assertThat(restored.received).as("packets before the guest handled the reset").isEmpty();
+
+                events.submit(List.of(Buf.out(first, 4)));
+                restored.driver.kick(VsockDevice.EVENT);
+                VsockGuest.Packet request = restored.await(VsockGuest.op(VsockGuest.REQUEST));
+                restored.send(request, VsockGuest.RESPONSE);
+                assertThat(VsockDeviceTest.readLine(host))
+                        .isEqualTo("OK " + Integer.toUnsignedString(request.srcPort()) + "\n");
+            }
+        }
+    }
+
+    /** A guest that never re-posts its event buffer holds host connects up no longer than the hold. */
+    @Test
+    void withoutTheGuestsKickAHostConnectGoesOnAfterTheHold() throws Exception {
+        try (VsockGuest guest = new VsockGuest(tmp.resolve("old.sock"))) {
+            guest.driver.queue(VsockDevice.EVENT).submit(List.of(Buf.out(guest.driver.alloc(4, 8), 4)));
+            try (VsockGuest restored = VsockGuest.restored(guest, tmp.resolve("new.sock"));
+                 SocketChannel host = hostConnect(tmp.resolve("new.sock"), 5000)) {
+                long begin = System.nanoTime();
+                VsockGuest.Packet request = restored.await(VsockGuest.op(VsockGuest.REQUEST), Duration.ofSeconds(30));
+                assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("held for about five seconds")
+                        .isBetween(Duration.ofSeconds(3), Duration.ofSeconds(20));
+                restored.send(request, VsockGuest.RESPONSE);
+                assertThat(VsockDeviceTest.readLine(host)).startsWith("OK ");
             }
         }
     }

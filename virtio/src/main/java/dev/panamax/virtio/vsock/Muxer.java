@@ -67,6 +67,8 @@ final class Muxer implements AutoCloseable {
     private static final int BACKLOG = 1024;
     private static final int INITIAL_TO_HOST = 16 * 1024;
     private static final Pattern CONNECT = Pattern.compile("CONNECT ([0-9]{1,10})\n");
+    /** The longest a host connect waits for the guest to handle a transport reset (see {@link #holdRequests}). */
+    static final long REQUEST_HOLD_NANOS = 5_000_000_000L;
 
     private static final Logger LOG = LoggerFactory.getLogger(Muxer.class);
 
@@ -82,6 +84,12 @@ final class Muxer implements AutoCloseable {
     private volatile boolean readyPublished;
     private final Semaphore taken = new Semaphore(0);
     private volatile boolean closed;
+    /**
+     * While a restored guest has not yet handled TRANSPORT_RESET: when host connects may send
+     * their REQUEST anyway ({@link System#nanoTime}); 0 when none are held. Written on the event
+     * loop; the selector thread reads it to wake the loop at that time.
+     */
+    private volatile long requestsHeldUntil;
 
     // Event loop state.
     private final Set<Connection> open = new HashSet<>();
@@ -166,7 +174,16 @@ final class Muxer implements AutoCloseable {
     private void selectLoop() {
         try {
             while (!closed) {
-                selector.select();
+                long heldUntil = requestsHeldUntil;
+                long heldFor = heldUntil == 0 ? 0 : heldUntil - System.nanoTime();
+                if (heldUntil == 0) {
+                    selector.select();
+                } else if (heldFor > 0) {
+                    selector.select(Math.max(1, heldFor / 1_000_000));
+                } else {
+                    wake.run(); // the event loop lets the held REQUESTs go (pollHost)
+                    selector.select();
+                }
                 Set<SelectionKey> selected = selector.selectedKeys();
                 if (closed || selected.isEmpty()) {
                     continue;
@@ -197,6 +214,11 @@ final class Muxer implements AutoCloseable {
 
     /** Takes what the selector thread handed over, if anything: accepts, reads, writes, connects. */
     void pollHost() {
+        long heldUntil = requestsHeldUntil;
+        if (heldUntil != 0 && heldUntil - System.nanoTime() <= 0) {
+            LOG.debug("vsock {}: the guest did not re-post an event buffer in time; host connects go on", udsPath);
+            releaseRequests();
+        }
         if (!readyPublished) {
             return;
         }
@@ -329,6 +351,34 @@ final class Muxer implements AutoCloseable {
      */
     void avoidPortsOfBeforeRestore() {
         nextHostPort = (int) (FIRST_HOST_PORT + ThreadLocalRandom.current().nextLong(3L << 30));
+    }
+
+    /**
+     * The restored guest was sent TRANSPORT_RESET: host connects keep their REQUEST until it has
+     * handled it ({@link #guestHandledReset}), at most {@link #REQUEST_HOLD_NANOS}. The guest's
+     * driver resets every connected socket when it handles the event, so a stream set up before
+     * that would be reset with the old ones. Event loop thread, or before it runs.
+     */
+    void holdRequests() {
+        requestsHeldUntil = System.nanoTime() + REQUEST_HOLD_NANOS;
+        selector.wakeup(); // to select with the deadline
+    }
+
+    /** The guest re-posted its event buffer, so it has handled the transport reset. Event loop thread. */
+    void guestHandledReset() {
+        if (requestsHeldUntil != 0) {
+            releaseRequests();
+        }
+    }
+
+    private void releaseRequests() {
+        requestsHeldUntil = 0;
+        for (Connection c : open) {
+            settle(c);
+        }
+        if (!rxQueue.isEmpty()) {
+            wake.run();
+        }
     }
 
     /** The next free port from {@link #FIRST_HOST_PORT}, wrapping within [2^30, 2^32). */
@@ -714,7 +764,7 @@ final class Muxer implements AutoCloseable {
         if (c.state == Connection.State.CLOSED) {
             return;
         }
-        if (!c.queued && c.hasWork()) {
+        if (!c.queued && c.hasWork() && !(requestsHeldUntil != 0 && (c.owed & Connection.SEND_REQUEST) != 0)) {
             c.queued = true;
             rxQueue.add(c);
         }
@@ -831,6 +881,7 @@ final class Muxer implements AutoCloseable {
             close(c);
         }
         rxQueue.clear();
+        requestsHeldUntil = 0;
         resetCount = 0;
         resetHead = 0;
         flushInterest();

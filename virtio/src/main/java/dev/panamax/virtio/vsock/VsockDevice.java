@@ -33,7 +33,8 @@ import java.util.Optional;
  * <p>The event queue's buffers are left with the device: the only event, TRANSPORT_RESET
  * (id 0), is for a snapshot restore. A restored device has no connections (the host sockets of
  * the saved VM are gone), so, as Firecracker does, it tells the guest with that event, and the
- * guest's driver resets every connection it had.
+ * guest's driver resets every connection it had. Host connects wait until the guest re-posts the
+ * event buffer (it has then reset the old connections), so that a new stream is not reset with them.
  *
  * <p>Packets for the guest come from host sockets at any time, but guest memory is only
  * touched in {@link #process}: the muxer calls {@code wake} when it has something, and the VMM
@@ -180,6 +181,9 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
             }
         }
         events.addUsed(chain.headIndex(), written);
+        // The driver re-posts the buffer once it has handled the event: that kick lets host connects go on.
+        events.askForKickOnNextAvail();
+        muxer.holdRequests();
         return true;
     }
 
@@ -239,7 +243,11 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
                     }
                     yield used;
                 }
-                default -> false; // event buffers stay for a TRANSPORT_RESET
+                default -> {
+                    // event buffers stay for a TRANSPORT_RESET; a kick here re-posts one after it
+                    muxer.guestHandledReset();
+                    yield false;
+                }
             };
         } finally {
             muxer.flushInterest();
