@@ -50,14 +50,11 @@ import java.util.concurrent.ExecutionException;
         footer = {"", "Exit status: 0 when the guest resets or powers itself off, 1 when the VM fails or the host",
                 "cannot run it, 2 for bad configuration or input."})
 public final class Main {
-    /** Panamax's version: {@code --version}, and the API's {@code GET /} and {@code GET /version}. */
-    static final String VERSION = PanamaxVersion.VERSION;
-
     /** {@code --version}'s line. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"panamax " + VERSION};
+            return new String[] {"panamax " + PanamaxVersion.VERSION};
         }
     }
     static final int EXIT_OK = 0;
@@ -312,7 +309,7 @@ public final class Main {
                 started.complete(vm);
                 return new MicroVmLifecycle(vm);
             }
-        }, VERSION, instanceId);
+        }, PanamaxVersion.VERSION, instanceId);
         controller.openConfiguredMetrics();
         return controller;
     }

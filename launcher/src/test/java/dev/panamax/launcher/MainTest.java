@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import dev.panamax.kvm.ImageLock;
+import dev.panamax.vmm.PanamaxVersion;
 import dev.panamax.kvm.KvmHost;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -331,7 +332,7 @@ class MainTest {
             }
             http.start();
             assertThat(send(http, socket, "GET", "/", null).getContentAsString()).contains(
-                    "\"state\":\"Not started\"", "\"vmm_version\":\"" + Main.VERSION + "\"");
+                    "\"state\":\"Not started\"", "\"vmm_version\":\"" + PanamaxVersion.VERSION + "\"");
             Path real = Path.of("..", "build", "guest", "vmlinux").toAbsolutePath().normalize();
             assertThat(send(http, socket, "PUT", "/boot-source", "{\"kernel_image_path\": \"" + real + "\"}").getStatus())
                     .isEqualTo(204);

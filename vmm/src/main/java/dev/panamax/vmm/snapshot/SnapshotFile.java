@@ -1,5 +1,7 @@
 package dev.panamax.vmm.snapshot;
 
+import dev.panamax.vmm.PanamaxVersion;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -32,8 +34,6 @@ import java.util.zip.CRC32C;
 public final class SnapshotFile {
     /** The version of the format this Panamax writes and reads; older or newer files are refused. */
     public static final int FORMAT_VERSION = 1;
-    /** The Panamax version written into snapshots; a snapshot restores only on the same version. */
-    public static final String PANAMAX_VERSION = dev.panamax.vmm.PanamaxVersion.VERSION;
     private static final byte[] MAGIC = "PMXSNAP\0".getBytes(StandardCharsets.US_ASCII);
     /** A header's strings are short; a bound against garbage. */
     private static final int MAX_HEADER_STRING = 256;
@@ -46,7 +46,7 @@ public final class SnapshotFile {
      */
     public static void write(Path path, SnapshotState state, HostCpu cpu) throws IOException {
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.write(tmp, encode(state, cpu, PANAMAX_VERSION, FORMAT_VERSION));
+        Files.write(tmp, encode(state, cpu, PanamaxVersion.VERSION, FORMAT_VERSION));
         try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
         }
@@ -119,9 +119,9 @@ public final class SnapshotFile {
                 throw new SnapshotFormatException(prefix + "corrupt: the body's CRC32C is 0x"
                         + Integer.toHexString((int) crc.getValue()) + ", the header says 0x" + Integer.toHexString(checksum));
             }
-            if (!panamax.equals(PANAMAX_VERSION)) {
+            if (!panamax.equals(PanamaxVersion.VERSION)) {
                 throw new SnapshotFormatException(prefix + "made by Panamax " + panamax + ", this is Panamax "
-                        + PANAMAX_VERSION);
+                        + PanamaxVersion.VERSION);
             }
             if (!made.equals(cpu)) {
                 throw new SnapshotFormatException(prefix + "made on a " + made.describe() + ", this host is a "

@@ -13,6 +13,7 @@ import dev.panamax.vcpu.VcpuState;
 import dev.panamax.virtio.DeviceState;
 import dev.panamax.virtio.TransportState;
 import dev.panamax.vmm.MacAddress;
+import dev.panamax.vmm.PanamaxVersion;
 import dev.panamax.vmm.VmConfig;
 import dev.panamax.vmm.device.LegacyDeviceState;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class SnapshotFileTest {
     }
 
     private static byte[] file() {
-        return SnapshotFile.encode(sample(), CPU, SnapshotFile.PANAMAX_VERSION, SnapshotFile.FORMAT_VERSION);
+        return SnapshotFile.encode(sample(), CPU, PanamaxVersion.VERSION, SnapshotFile.FORMAT_VERSION);
     }
 
     @Test
@@ -101,7 +102,7 @@ class SnapshotFileTest {
                 .containsExactlyElementsOf(sample().virtio().stream().map(SnapshotState.Virtio::device).toList());
         assertThat(read.virtio().get(0).transport()).isEqualTo(sample().virtio().get(0).transport());
         // every byte is the same when written again: nothing was lost on the way
-        assertThat(SnapshotFile.encode(read, CPU, SnapshotFile.PANAMAX_VERSION, SnapshotFile.FORMAT_VERSION))
+        assertThat(SnapshotFile.encode(read, CPU, PanamaxVersion.VERSION, SnapshotFile.FORMAT_VERSION))
                 .isEqualTo(Files.readAllBytes(path));
         assertThat(dir.resolve(NAME + ".tmp")).doesNotExist();
     }
@@ -127,7 +128,7 @@ class SnapshotFileTest {
 
     @Test
     void anotherFormatVersionIsRefusedNamingBoth() {
-        byte[] f = SnapshotFile.encode(sample(), CPU, SnapshotFile.PANAMAX_VERSION, SnapshotFile.FORMAT_VERSION + 1);
+        byte[] f = SnapshotFile.encode(sample(), CPU, PanamaxVersion.VERSION, SnapshotFile.FORMAT_VERSION + 1);
         assertThatThrownBy(() -> SnapshotFile.decode(f, NAME, CPU))
                 .hasMessage("snapshot vm.snap: format version " + (SnapshotFile.FORMAT_VERSION + 1)
                         + ", this Panamax reads version " + SnapshotFile.FORMAT_VERSION);
@@ -137,7 +138,7 @@ class SnapshotFileTest {
     void anotherPanamaxVersionIsRefusedNamingBoth() {
         byte[] f = SnapshotFile.encode(sample(), CPU, "9.9.9", SnapshotFile.FORMAT_VERSION);
         assertThatThrownBy(() -> SnapshotFile.decode(f, NAME, CPU))
-                .hasMessage("snapshot vm.snap: made by Panamax 9.9.9, this is Panamax " + SnapshotFile.PANAMAX_VERSION);
+                .hasMessage("snapshot vm.snap: made by Panamax 9.9.9, this is Panamax " + PanamaxVersion.VERSION);
     }
 
     @Test
