@@ -76,7 +76,7 @@ class VirtqueueLimitsTest {
         DriverQueue.writeDescriptor(memory, TABLE, 0, 0x8000, 1, Descriptor.NEXT, MAX_INDIRECT - 1);
         DriverQueue.writeDescriptor(memory, TABLE, MAX_INDIRECT - 1, 0x9000, 2, Descriptor.WRITE, 0);
         DescriptorChain chain = q.pop();
-        assertThat(chain.descriptors()).extracting(Descriptor::address).containsExactly(0x8000L, 0x9000L);
+        assertThat(chain.toList()).extracting(Descriptor::address).containsExactly(0x8000L, 0x9000L);
     }
 
     @Test
