@@ -2,6 +2,8 @@ package dev.panamax.virtio;
 
 import dev.panamax.device.Counter;
 import dev.panamax.device.MetricsGroup;
+import dev.panamax.memory.BufferWindows;
+import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
 import jdk.jfr.FlightRecorder;
 import org.slf4j.Logger;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -102,6 +105,8 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     private final GuestBuffers writable = new GuestBuffers(true);
     private final MemorySegment header = MemorySegment.ofArray(new byte[HEADER_SIZE]);
     private final MemorySegment statusByte = MemorySegment.ofArray(new byte[1]);
+    /** ByteBuffer views of guest RAM for the image's reads and writes, made at activation. */
+    private BufferWindows windows;
 
     private BlockDevice(Path path, FileChannel file, Flusher flusher, boolean readOnly, boolean offersFlush,
             long capacitySectors,
@@ -290,6 +295,18 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     }
 
 
+    @Override
+    public void activate(GuestMemory memory, long ackedFeatures, List<Virtqueue> queues) {
+        super.activate(memory, ackedFeatures, queues);
+        windows = memory.bufferWindows();
+    }
+
+    @Override
+    public void reset() {
+        super.reset();
+        windows = null;
+    }
+
     /** Closes the image file. */
     @Override
     public void close() throws IOException {
@@ -321,8 +338,8 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
      */
     @Override
     int serve(DescriptorChain chain) {
-        GuestBuffers in = readable.reset(memory, chain);
-        GuestBuffers out = writable.reset(memory, chain);
+        GuestBuffers in = readable.reset(memory, windows, chain);
+        GuestBuffers out = writable.reset(memory, windows, chain);
         if (out.length() == 0) {
             LOG.debug("disk {}: request {} has no status byte; returned unused", path, chain.headIndex());
             return 0;

@@ -1,5 +1,6 @@
 package dev.panamax.virtio;
 
+import dev.panamax.memory.BufferWindows;
 import dev.panamax.memory.GuestMemory;
 
 import java.io.EOFException;
@@ -15,17 +16,19 @@ import java.nio.channels.FileChannel;
  * that is not wholly inside guest RAM surfaces as its {@code GuestMemoryException} when first
  * touched, before any of its bytes move. Device-readable buffers are only read, through
  * {@link GuestMemory#readOnlySlice}, so they are not marked dirty for a diff snapshot;
- * device-writable ones go through {@link GuestMemory#slice}.
+ * device-writable ones go through {@link GuestMemory#slice}. File transfers use the device's
+ * {@link BufferWindows}: no ByteBuffer is made per request.
  *
  * <p>A device owns one per kind and {@link #reset}s it for each chain, so serving a request
  * allocates no stream object; it is valid as long as the chain is.
  */
 final class GuestBuffers {
     /** ByteBuffers are int-indexed: file transfers go in pieces no larger than this. */
-    private static final long MAX_PIECE = 1L << 30;
+    private static final long MAX_PIECE = BufferWindows.MAX_LENGTH;
 
     private final boolean writable;
     private GuestMemory memory;
+    private BufferWindows windows;
     private DescriptorChain chain;
     private long length;
 
@@ -34,9 +37,13 @@ final class GuestBuffers {
         this.writable = writable;
     }
 
-    /** Makes this the stream of {@code chain}'s buffers of this kind. */
-    GuestBuffers reset(GuestMemory memory, DescriptorChain chain) {
+    /**
+     * Makes this the stream of {@code chain}'s buffers of this kind; file transfers go through
+     * {@code windows} (the device's own, of this memory).
+     */
+    GuestBuffers reset(GuestMemory memory, BufferWindows windows, DescriptorChain chain) {
         this.memory = memory;
+        this.windows = windows;
         this.chain = chain;
         this.length = chain.totalLength(writable);
         return this;
@@ -95,10 +102,14 @@ final class GuestBuffers {
             long start = Math.max(from, bufferStart);
             long end = Math.min(to, bufferStart + bufferLength);
             if (start < end) {
-                MemorySegment buffer = view(i);
+                long address = chain.address(i);
+                // The whole buffer must be guest RAM, checked before any byte moves; the pieces
+                // are then inside it, so their addresses cannot wrap.
+                memory.requireInside(address, bufferLength);
                 for (long at = start; at < end; ) {
-                    long n = Math.min(end - at, MAX_PIECE);
-                    ByteBuffer bytes = buffer.asSlice(at - bufferStart, n).asByteBuffer();
+                    int n = (int) Math.min(end - at, MAX_PIECE);
+                    long pieceAddress = address + (at - bufferStart);
+                    ByteBuffer bytes = writable ? windows.writable(pieceAddress, n) : windows.readOnly(pieceAddress, n);
                     long position = filePosition + (at - from);
                     while (bytes.hasRemaining()) {
                         int moved = toFile ? file.write(bytes, position) : file.read(bytes, position);

@@ -18,8 +18,8 @@ final class ChainBytes {
     /** Throws {@code GuestMemoryException} unless every readable (or writable) buffer is guest RAM. */
     static void check(GuestMemory memory, DescriptorChain chain, boolean writable) {
         for (int i = 0; i < chain.count(); i++) {
-            if (chain.isWriteOnly(i) == writable && !memory.contains(chain.address(i), chain.length(i))) {
-                memory.readOnlySlice(chain.address(i), chain.length(i)); // throws, naming the buffer
+            if (chain.isWriteOnly(i) == writable) {
+                memory.requireInside(chain.address(i), chain.length(i));
             }
         }
     }
