@@ -5,7 +5,6 @@ import dev.panamax.device.MetricsGroup;
 import dev.panamax.memory.BufferWindows;
 import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
-import jdk.jfr.FlightRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -334,7 +333,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
      * Runs one request; returns the bytes written into the guest's buffers (data + status).
      * Allocates nothing on success or an ordinary failure status (the streams, the header and
      * status bytes are the device's own, refilled per request); a malformed request's log
-     * line and a JFR event (only once JFR runs) may.
+     * line and a JFR event (only while a recording enables it) may.
      */
     @Override
     int serve(DescriptorChain chain) {
@@ -347,8 +346,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
         long statusAt = out.length() - 1;
         long dataWritten = 0;
         byte status;
-        // JFR's first event costs the process about half a second of setup: none before it runs.
-        BlockRequestEvent timing = FlightRecorder.isInitialized() ? BlockRequestEvent.begun() : null;
+        BlockRequestEvent timing = BlockRequestEvent.wanted() ? BlockRequestEvent.begun() : null;
         int type = -1;
         long sector = 0;
         long moved = 0;

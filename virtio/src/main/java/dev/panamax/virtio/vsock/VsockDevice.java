@@ -9,7 +9,6 @@ import dev.panamax.virtio.DeviceState;
 import dev.panamax.virtio.Virtqueue;
 import dev.panamax.virtio.VirtqueueException;
 import dev.panamax.virtio.VirtioDevice;
-import jdk.jfr.FlightRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,8 +221,7 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
 
     @Override
     public boolean process(int queueIndex, Virtqueue queue) throws VirtqueueException {
-        // JFR's first event costs the process about half a second of setup: none before it runs.
-        VsockBurstEvent burst = queueIndex != EVENT && FlightRecorder.isInitialized()
+        VsockBurstEvent burst = queueIndex != EVENT && VsockBurstEvent.wanted()
                 ? VsockBurstEvent.begun(queueIndex == RX ? muxer.rxPackets : muxer.txPackets,
                         queueIndex == RX ? muxer.rxBytes : muxer.txBytes)
                 : null;
