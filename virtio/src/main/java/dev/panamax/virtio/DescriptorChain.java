@@ -41,7 +41,10 @@ public final class DescriptorChain {
         return count;
     }
 
-    /** Guest-physical address of buffer {@code i}: unchecked guest input, for {@link dev.panamax.memory.GuestMemory} only. */
+    /**
+     * Guest-physical address of buffer {@code i}: unchecked guest input, to be used only
+     * through {@link dev.panamax.memory.GuestMemory}.
+     */
     public long address(int i) {
         return addresses[Objects.checkIndex(i, count)];
     }
