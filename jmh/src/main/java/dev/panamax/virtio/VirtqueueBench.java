@@ -45,7 +45,7 @@ public class VirtqueueBench {
         ring.offer();
         DescriptorChain chain = ring.queue.pop();
         ring.queue.addUsed(chain.headIndex(), 4097);
-        return chain.descriptors().size();
+        return chain.count();
     }
 
     /** An empty ring looked at: what a spurious notification costs. */

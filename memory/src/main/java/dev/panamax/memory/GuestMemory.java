@@ -258,6 +258,22 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
+     * Throws {@link GuestMemoryException} unless {@code [address, address + length)} lies wholly
+     * inside one region: {@link #contains} for callers that want the error, without a view.
+     */
+    public void requireInside(long address, long length) {
+        mapping(address, length);
+    }
+
+    /**
+     * New ByteBuffer windows onto guest RAM for channel I/O without an allocation per call,
+     * for one owner (a device); see {@link BufferWindows}.
+     */
+    public BufferWindows bufferWindows() {
+        return new BufferWindows(mappings);
+    }
+
+    /**
      * The host view of {@code [address, address + length)}, for bulk I/O (device buffers).
      * The slice must not outlive this object.
      */
@@ -280,7 +296,7 @@ public final class GuestMemory implements AutoCloseable {
         return mapping(address, length).slice(address, length);
     }
 
-    private static void markDirty(Mapping m, long address, long length) {
+    static void markDirty(Mapping m, long address, long length) {
         DirtyBitmap dirty = m.dirty();
         if (dirty != null && length > 0) {
             dirty.mark(address - m.region().guestAddress(), length);

@@ -2,15 +2,16 @@ package dev.panamax.virtio;
 
 import dev.panamax.device.Counter;
 import dev.panamax.device.MetricsGroup;
+import dev.panamax.memory.BufferWindows;
+import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
-import jdk.jfr.FlightRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -18,12 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.List;
 
 /**
  * virtio-blk (virtio 1.x, "Block Device") over a raw image file: one request queue; reads,
@@ -49,6 +49,8 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     private static final int HEADER_SIZE = 16;
     /** VIRTIO_BLK_ID_BYTES: the serial GET_ID returns. */
     private static final int ID_BYTES = 20;
+    private static final ValueLayout.OfInt U32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     // virtio_blk_config offsets (capacity u64, size_max u32, seg_max u32, ...).
     private static final int CONFIG_CAPACITY = 0;
@@ -94,8 +96,16 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     /** Whether VIRTIO_BLK_F_FLUSH is offered (Firecracker's cache_type Writeback) or not (Unsafe). */
     private final boolean offersFlush;
     private volatile long capacitySectors;
-    private final byte[] serial;
+    /** The serial GET_ID reports, {@link #ID_BYTES} long. */
+    private final MemorySegment serial;
     private final byte[] config;
+    // Per-request scratch, reused: the transport's device lock serializes requests.
+    private final GuestBuffers readable = new GuestBuffers(false);
+    private final GuestBuffers writable = new GuestBuffers(true);
+    private final MemorySegment header = MemorySegment.ofArray(new byte[HEADER_SIZE]);
+    private final MemorySegment statusByte = MemorySegment.ofArray(new byte[1]);
+    /** ByteBuffer views of guest RAM for the image's reads and writes, made at activation. */
+    private BufferWindows windows;
 
     private BlockDevice(Path path, FileChannel file, Flusher flusher, boolean readOnly, boolean offersFlush,
             long capacitySectors,
@@ -106,7 +116,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
         this.readOnly = readOnly;
         this.offersFlush = offersFlush;
         this.capacitySectors = capacitySectors;
-        this.serial = Arrays.copyOf(driveId.getBytes(StandardCharsets.US_ASCII), ID_BYTES);
+        this.serial = MemorySegment.ofArray(Arrays.copyOf(driveId.getBytes(StandardCharsets.US_ASCII), ID_BYTES));
         this.driveId = driveId;
         ByteBuffer c = ByteBuffer.allocate(CONFIG_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         c.putLong(CONFIG_CAPACITY, capacitySectors);
@@ -284,6 +294,18 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
     }
 
 
+    @Override
+    public void activate(GuestMemory memory, long ackedFeatures, List<Virtqueue> queues) {
+        super.activate(memory, ackedFeatures, queues);
+        windows = memory.bufferWindows();
+    }
+
+    @Override
+    public void reset() {
+        super.reset();
+        windows = null;
+    }
+
     /** Closes the image file. */
     @Override
     public void close() throws IOException {
@@ -307,23 +329,16 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
         return Optional.of(new MetricsGroup("block", "block_" + driveId, counts));
     }
 
-    /** Runs one request; returns the bytes written into the guest's buffers (data + status). */
+    /**
+     * Runs one request; returns the bytes written into the guest's buffers (data + status).
+     * Allocates nothing on success or an ordinary failure status (the streams, the header and
+     * status bytes are the device's own, refilled per request); a malformed request's log
+     * line and a JFR event (only while a recording enables it) may.
+     */
     @Override
     int serve(DescriptorChain chain) {
-        List<Descriptor> readable = new ArrayList<>();
-        List<Descriptor> writable = new ArrayList<>();
-        boolean ordered = true;
-        for (Descriptor d : chain.descriptors()) {
-            if (d.isWriteOnly()) {
-                writable.add(d);
-            } else {
-                // Device-readable buffers must all come before the device-writable ones.
-                ordered &= writable.isEmpty();
-                readable.add(d);
-            }
-        }
-        GuestBuffers in = new GuestBuffers(memory, readable);
-        GuestBuffers out = new GuestBuffers(memory, writable);
+        GuestBuffers in = readable.reset(memory, windows, chain);
+        GuestBuffers out = writable.reset(memory, windows, chain);
         if (out.length() == 0) {
             LOG.debug("disk {}: request {} has no status byte; returned unused", path, chain.headIndex());
             return 0;
@@ -331,20 +346,19 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
         long statusAt = out.length() - 1;
         long dataWritten = 0;
         byte status;
-        // JFR's first event costs the process about half a second of setup: none before it runs.
-        BlockRequestEvent timing = FlightRecorder.isInitialized() ? BlockRequestEvent.begun() : null;
+        BlockRequestEvent timing = BlockRequestEvent.wanted() ? BlockRequestEvent.begun() : null;
         int type = -1;
         long sector = 0;
         long moved = 0;
         try {
-            if (!ordered) {
+            if (!readableFirst(chain)) {
                 status = fail(chain, "readable buffers after writable ones");
             } else if (in.length() < HEADER_SIZE) {
                 status = fail(chain, "header shorter than " + HEADER_SIZE + " bytes");
             } else {
-                ByteBuffer header = ByteBuffer.wrap(in.read(0, HEADER_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
-                type = header.getInt(0);
-                sector = header.getLong(8);
+                in.read(0, header);
+                type = header.get(U32_LE, 0);
+                sector = header.get(U64_LE, 8);
                 switch (type) {
                     case T_IN -> {
                         status = transfer(chain, sector, out, 0, statusAt, false);
@@ -376,7 +390,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
                     }
                     case T_GET_ID -> {
                         int n = (int) Math.min(ID_BYTES, statusAt);
-                        out.write(0, Arrays.copyOf(serial, n));
+                        out.write(0, serial.asSlice(0, n));
                         dataWritten = n;
                         status = S_OK;
                     }
@@ -398,12 +412,26 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
             timing.finish(driveId, type, sector, moved, status);
         }
         try {
-            out.write(statusAt, new byte[] {status});
+            statusByte.set(ValueLayout.JAVA_BYTE, 0, status);
+            out.write(statusAt, statusByte);
         } catch (GuestMemoryException e) {
             LOG.debug("disk {}: request {}: status byte unwritable: {}", path, chain.headIndex(), e.getMessage());
             return 0;
         }
         return (int) (dataWritten + 1);
+    }
+
+    /** Whether every device-readable buffer comes before the device-writable ones, as requests must. */
+    private static boolean readableFirst(DescriptorChain chain) {
+        boolean seenWritable = false;
+        for (int i = 0; i < chain.count(); i++) {
+            if (chain.isWriteOnly(i)) {
+                seenWritable = true;
+            } else if (seenWritable) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private byte fail(DescriptorChain chain, String why) {
@@ -425,18 +453,7 @@ public final class BlockDevice extends ChainServer implements AutoCloseable {
             return fail(chain, "sectors " + Long.toUnsignedString(sector) + "+" + length / SECTOR_SIZE
                     + " beyond the capacity of " + capacitySectors);
         }
-        long base = sector * SECTOR_SIZE - from;
-        buffers.forEach(from, to, (piece, at) -> {
-            ByteBuffer bytes = piece.asByteBuffer();
-            long position = base + at;
-            while (bytes.hasRemaining()) {
-                int n = toFile ? file.write(bytes, position) : file.read(bytes, position);
-                if (n < 0) {
-                    throw new EOFException("image ends before byte " + position + " (did it shrink?)");
-                }
-                position += n;
-            }
-        });
+        buffers.transfer(file, sector * SECTOR_SIZE, from, to, toFile);
         return S_OK;
     }
 }

@@ -3,7 +3,9 @@ package dev.panamax.virtio;
 /**
  * One buffer of a descriptor chain, as the driver described it: {@code length} bytes
  * (an unsigned 32-bit value) at guest-physical {@code address}. The address is unchecked guest
- * input; access it only through {@link dev.panamax.memory.GuestMemory}.
+ * input; access it only through {@link dev.panamax.memory.GuestMemory}. The value form of a
+ * {@link DescriptorChain}'s buffer ({@link DescriptorChain#descriptor}), for tests and cold
+ * paths; devices read the chain by index, which allocates nothing. Also the flag constants.
  *
  * @param flags the descriptor's flags as the driver wrote them; only {@link #WRITE} matters to a
  *              device (NEXT was followed and INDIRECT tables expanded while walking the chain)

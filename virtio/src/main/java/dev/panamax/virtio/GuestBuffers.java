@@ -1,41 +1,52 @@
 package dev.panamax.virtio;
 
+import dev.panamax.memory.BufferWindows;
 import dev.panamax.memory.GuestMemory;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.List;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
  * The device-readable (or device-writable) buffers of a chain seen as one byte stream, so a
  * device need not care how the driver split a request across descriptors (virtio 1.x: devices
  * must not assume a particular layout). Every access goes through {@link GuestMemory}: a buffer
  * that is not wholly inside guest RAM surfaces as its {@code GuestMemoryException} when first
- * touched, before any of its bytes move.
+ * touched, before any of its bytes move. Device-readable buffers are only read, through
+ * {@link GuestMemory#readOnlySlice}, so they are not marked dirty for a diff snapshot;
+ * device-writable ones go through {@link GuestMemory#slice}. File transfers use the device's
+ * {@link BufferWindows}: no ByteBuffer is made per request.
+ *
+ * <p>A device owns one per kind and {@link #reset}s it for each chain, so serving a request
+ * allocates no stream object; it is valid as long as the chain is.
  */
 final class GuestBuffers {
-    /** ByteBuffers are int-indexed: bulk transfers go in pieces no larger than this. */
-    private static final long MAX_PIECE = 1L << 30;
+    /** ByteBuffers are int-indexed: file transfers go in pieces no larger than this. */
+    private static final long MAX_PIECE = BufferWindows.MAX_LENGTH;
 
-    /** What to do with one contiguous piece of guest memory holding stream bytes from {@code streamOffset}. */
-    @FunctionalInterface
-    interface PieceAction {
-        void accept(MemorySegment piece, long streamOffset) throws IOException;
+    private final boolean writable;
+    private GuestMemory memory;
+    private BufferWindows windows;
+    private DescriptorChain chain;
+    private long length;
+
+    /** @param writable whether this stream is the chain's device-writable buffers (else its readable ones) */
+    GuestBuffers(boolean writable) {
+        this.writable = writable;
     }
 
-    private final GuestMemory memory;
-    private final List<Descriptor> buffers;
-    private final long length;
-
-    GuestBuffers(GuestMemory memory, List<Descriptor> buffers) {
+    /**
+     * Makes this the stream of {@code chain}'s buffers of this kind; file transfers go through
+     * {@code windows} (the device's own, of this memory).
+     */
+    GuestBuffers reset(GuestMemory memory, BufferWindows windows, DescriptorChain chain) {
         this.memory = memory;
-        this.buffers = buffers;
-        long total = 0;
-        for (Descriptor d : buffers) {
-            total += d.length();
-        }
-        this.length = total;
+        this.windows = windows;
+        this.chain = chain;
+        this.length = chain.totalLength(writable);
+        return this;
     }
 
     /** Total bytes in the stream. */
@@ -43,48 +54,83 @@ final class GuestBuffers {
         return length;
     }
 
-    /** Applies {@code action} to stream bytes {@code [from, to)}, in order, piece by piece. */
-    void forEach(long from, long to, PieceAction action) throws IOException {
+    /** Copies stream bytes {@code [from, from + into.byteSize())} into {@code into}. */
+    void read(long from, MemorySegment into) {
+        copy(from, into, false);
+    }
+
+    /** Copies {@code bytes} into the stream at {@code at}; only for a writable stream. */
+    void write(long at, MemorySegment bytes) {
+        copy(at, bytes, true);
+    }
+
+    private void copy(long from, MemorySegment local, boolean toGuest) {
+        long to = from + local.byteSize();
         long bufferStart = 0;
-        for (Descriptor d : buffers) {
-            if (bufferStart >= to) {
-                return;
+        for (int i = 0; i < chain.count() && bufferStart < to; i++) {
+            if (chain.isWriteOnly(i) != writable) {
+                continue;
             }
+            long bufferLength = chain.length(i);
             long start = Math.max(from, bufferStart);
-            long end = Math.min(to, bufferStart + d.length());
+            long end = Math.min(to, bufferStart + bufferLength);
             if (start < end) {
-                // The whole buffer must be guest RAM, checked before any byte moves; pieces are
-                // then cut from it, with no guest address arithmetic that could wrap.
-                MemorySegment buffer = memory.slice(d.address(), d.length());
+                MemorySegment buffer = view(i);
+                if (toGuest) {
+                    MemorySegment.copy(local, start - from, buffer, start - bufferStart, end - start);
+                } else {
+                    MemorySegment.copy(buffer, start - bufferStart, local, start - from, end - start);
+                }
+            }
+            bufferStart += bufferLength;
+        }
+    }
+
+    /**
+     * Moves stream bytes {@code [from, to)} to ({@code toFile}) or from the file, stream byte
+     * {@code from} at file offset {@code filePosition}, piece by piece.
+     *
+     * @throws EOFException when the file ends before the stream's bytes are read
+     */
+    void transfer(FileChannel file, long filePosition, long from, long to, boolean toFile) throws IOException {
+        long bufferStart = 0;
+        for (int i = 0; i < chain.count() && bufferStart < to; i++) {
+            if (chain.isWriteOnly(i) != writable) {
+                continue;
+            }
+            long bufferLength = chain.length(i);
+            long start = Math.max(from, bufferStart);
+            long end = Math.min(to, bufferStart + bufferLength);
+            if (start < end) {
+                long address = chain.address(i);
+                // The whole buffer must be guest RAM, checked before any byte moves; the pieces
+                // are then inside it, so their addresses cannot wrap.
+                memory.requireInside(address, bufferLength);
                 for (long at = start; at < end; ) {
-                    long n = Math.min(end - at, MAX_PIECE);
-                    action.accept(buffer.asSlice(at - bufferStart, n), at);
+                    int n = (int) Math.min(end - at, MAX_PIECE);
+                    long pieceAddress = address + (at - bufferStart);
+                    ByteBuffer bytes = writable ? windows.writable(pieceAddress, n) : windows.readOnly(pieceAddress, n);
+                    long position = filePosition + (at - from);
+                    while (bytes.hasRemaining()) {
+                        int moved = toFile ? file.write(bytes, position) : file.read(bytes, position);
+                        if (moved < 0) {
+                            throw new EOFException("image ends before byte " + position + " (did it shrink?)");
+                        }
+                        position += moved;
+                    }
                     at += n;
                 }
             }
-            bufferStart += d.length();
+            bufferStart += bufferLength;
         }
     }
 
-    /** Copies {@code n} stream bytes from {@code from} into a new array. */
-    byte[] read(long from, int n) {
-        byte[] bytes = new byte[n];
-        forEachUnchecked(from, from + n,
-                (piece, at) -> MemorySegment.copy(piece, ValueLayout.JAVA_BYTE, 0, bytes, (int) (at - from), (int) piece.byteSize()));
-        return bytes;
-    }
-
-    /** Copies {@code bytes} into the stream at {@code at}. */
-    void write(long at, byte[] bytes) {
-        forEachUnchecked(at, at + bytes.length,
-                (piece, pos) -> MemorySegment.copy(bytes, (int) (pos - at), piece, ValueLayout.JAVA_BYTE, 0, (int) piece.byteSize()));
-    }
-
-    private void forEachUnchecked(long from, long to, PieceAction action) {
-        try {
-            forEach(from, to, action);
-        } catch (IOException e) {
-            throw new IllegalStateException("memory copies do no I/O", e);
-        }
+    /**
+     * Buffer {@code i}, all of it: the whole buffer must be guest RAM, checked before any byte
+     * moves; pieces are cut from it, with no guest address arithmetic that could wrap.
+     */
+    private MemorySegment view(int i) {
+        return writable ? memory.slice(chain.address(i), chain.length(i))
+                : memory.readOnlySlice(chain.address(i), chain.length(i));
     }
 }

@@ -11,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,9 +82,15 @@ public final class NetDevice implements VirtioDevice {
     private boolean mergeable;
     /** Bytes of the pending received frame in rxFrame; 0 when none is pending. */
     private int rxLength;
-    /** Bytes of it already copied into the chains held in rxChains. */
+    /** Bytes of it already copied into the chains held (rxHeads). */
     private int rxCopied;
-    private final DescriptorChain[] rxChains = new DescriptorChain[QUEUE_SIZE];
+    /** Head indexes of the receive chains the pending frame fills, in order. */
+    private final int[] rxHeads = new int[QUEUE_SIZE];
+    /**
+     * The first of them, copied: num_buffers goes into it last, after further pops have
+     * refilled the queue's own chain (valid only until the next pop).
+     */
+    private final DescriptorChain rxFirst = new DescriptorChain(QUEUE_SIZE);
     private final int[] rxWritten = new int[QUEUE_SIZE];
     private int rxChainCount;
     /** Set when this call of {@link #process} put anything in the used ring. */
@@ -203,7 +208,6 @@ public final class NetDevice implements VirtioDevice {
     private void dropPending() {
         rxLength = 0;
         rxCopied = 0;
-        Arrays.fill(rxChains, 0, rxChainCount, null);
         rxChainCount = 0;
     }
 
@@ -249,19 +253,20 @@ public final class NetDevice implements VirtioDevice {
     /** Copies the chain's readable bytes into txFrame; -1 (and a log line) for a malformed chain. */
     private int gather(DescriptorChain chain) {
         int length = 0;
-        for (Descriptor d : chain.descriptors()) {
-            if (d.isWriteOnly()) {
+        for (int i = 0; i < chain.count(); i++) {
+            if (chain.isWriteOnly(i)) {
                 continue; // a transmit chain has nothing for the device to write; ignore such buffers
             }
-            if (d.length() > MAX_FRAME - length) {
+            long n = chain.length(i);
+            if (n > MAX_FRAME - length) {
                 return malformed(chain, "more than " + MAX_FRAME + " bytes");
             }
             try {
-                MemorySegment.copy(memory.readOnlySlice(d.address(), d.length()), 0, txFrame, length, d.length());
+                MemorySegment.copy(memory.readOnlySlice(chain.address(i), n), 0, txFrame, length, n);
             } catch (GuestMemoryException e) {
                 return malformed(chain, e.getMessage());
             }
-            length += (int) d.length();
+            length += (int) n;
         }
         if (length < HEADER_SIZE) {
             return malformed(chain, length + " bytes, shorter than the " + HEADER_SIZE + "-byte header");
@@ -359,7 +364,10 @@ public final class NetDevice implements VirtioDevice {
                 usedAny = true;
                 continue;
             }
-            rxChains[rxChainCount] = chain;
+            if (rxChainCount == 0) {
+                rxFirst.copyFrom(chain);
+            }
+            rxHeads[rxChainCount] = chain.headIndex();
             rxWritten[rxChainCount] = written;
             rxChainCount++;
             rxCopied += written;
@@ -372,9 +380,9 @@ public final class NetDevice implements VirtioDevice {
         }
         // num_buffers, little-endian, at bytes 10-11 of the frame: in the first chain.
         rxFrame.set(U16_LE, NUM_BUFFERS_OFFSET, (short) rxChainCount);
-        copyInto(rxChains[0], 0, NUM_BUFFERS_OFFSET, NUM_BUFFERS_OFFSET + 2);
+        copyInto(rxFirst, 0, NUM_BUFFERS_OFFSET, NUM_BUFFERS_OFFSET + 2);
         for (int i = 0; i < rxChainCount; i++) {
-            queue.stageUsed(rxChains[i].headIndex(), rxWritten[i]);
+            queue.stageUsed(rxHeads[i], rxWritten[i]);
         }
         queue.publishUsed();
         usedAny = true;
@@ -388,7 +396,7 @@ public final class NetDevice implements VirtioDevice {
     private void returnHeldUnused(Virtqueue queue) throws VirtqueueException {
         rxFails.increment();
         for (int i = 0; i < rxChainCount; i++) {
-            queue.stageUsed(rxChains[i].headIndex(), 0);
+            queue.stageUsed(rxHeads[i], 0);
         }
         queue.publishUsed();
         usedAny |= rxChainCount > 0;
@@ -403,18 +411,18 @@ public final class NetDevice implements VirtioDevice {
      */
     private int copyInto(DescriptorChain chain, int chainStart, int from, int to) {
         long at = chainStart;
-        for (Descriptor d : chain.descriptors()) {
-            if (!d.isWriteOnly()) {
+        for (int i = 0; i < chain.count(); i++) {
+            if (!chain.isWriteOnly(i)) {
                 continue;
             }
             if (at >= to) {
                 break;
             }
-            long end = Math.min(to, at + d.length());
+            long end = Math.min(to, at + chain.length(i));
             long start = Math.max(from, at);
             if (start < end) {
                 try {
-                    MemorySegment buffer = memory.slice(d.address(), end - at);
+                    MemorySegment buffer = memory.slice(chain.address(i), end - at);
                     MemorySegment.copy(rxFrame, start, buffer, start - at, end - start);
                 } catch (GuestMemoryException e) {
                     break;

@@ -68,11 +68,11 @@ public final class RngDevice extends ChainServer {
     @Override
     int serve(DescriptorChain chain) {
         int written = 0;
-        for (Descriptor d : chain.descriptors()) {
-            if (!d.isWriteOnly()) {
+        for (int i = 0; i < chain.count(); i++) {
+            if (!chain.isWriteOnly(i)) {
                 continue;
             }
-            int n = (int) Math.min(d.length(), MAX_BYTES_PER_REQUEST - written);
+            int n = (int) Math.min(chain.length(i), MAX_BYTES_PER_REQUEST - written);
             if (n == 0) {
                 if (written == MAX_BYTES_PER_REQUEST) {
                     break;
@@ -81,7 +81,7 @@ public final class RngDevice extends ChainServer {
             }
             MemorySegment target;
             try {
-                target = memory.slice(d.address(), n);
+                target = memory.slice(chain.address(i), n);
             } catch (GuestMemoryException e) {
                 break;
             }

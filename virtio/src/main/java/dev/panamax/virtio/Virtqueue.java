@@ -4,8 +4,6 @@ import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
 
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The device side of one split virtqueue (virtio 1.x, "Split Virtqueues"): the descriptor table,
@@ -30,6 +28,10 @@ import java.util.List;
  * <p>Devices call {@link #pop()} and {@link #addUsed(int, int)} (or {@link #stageUsed} and
  * {@link #publishUsed}) on the transport's processing
  * thread; everything else is the transport's, under its locks. Not thread-safe on its own.
+ *
+ * <p>The steady state allocates nothing: {@link #pop()} refills the one {@link DescriptorChain}
+ * the queue owns, so a popped chain is valid only until the next pop on this queue (or its
+ * reset or activation). Errors (a {@link VirtqueueException} with its message) allocate.
  */
 public final class Virtqueue {
     /** The largest queue the split layout allows (virtio 1.x: Queue Size is at most 32768). */
@@ -56,6 +58,8 @@ public final class Virtqueue {
     private final GuestMemory memory;
     private final int index;
     private final int maxSize;
+    /** The chain {@link #pop()} refills and returns; sized to the queue at activation. */
+    private final DescriptorChain chain = new DescriptorChain(0);
 
     // What the driver wrote through the transport's queue registers.
     private int size;
@@ -107,6 +111,9 @@ public final class Virtqueue {
      * made nothing more available. With EVENT_IDX, finding the ring empty re-arms the driver's
      * notifications (avail_event) and looks once more, so that a buffer added meanwhile is not
      * left without a kick.
+     *
+     * <p>The chain returned is this queue's own, refilled by every pop: it is valid until the
+     * next pop on this queue (or the queue's reset or activation). Copy what must outlive that.
      *
      * @throws VirtqueueException when the ring or the chain breaks the rules; the queue is
      *                            then unusable until the driver resets the device
@@ -290,6 +297,8 @@ public final class Virtqueue {
         requireArea("used ring", usedRing, USED_ALIGN, RING_HEADER + (long) USED_ELEMENT_SIZE * size + 2);
         indirectEnabled = indirect;
         eventIdxEnabled = eventIdx;
+        // A direct chain has at most `size` buffers; longer (indirect) ones grow it once.
+        chain.reserve(size);
         nextAvail = 0;
         nextUsed = 0;
         publishedUsed = 0;
@@ -420,7 +429,7 @@ public final class Virtqueue {
      * under an ordinary Linux guest that picked a ring smaller than its requests.
      */
     private DescriptorChain readChain(int head) throws VirtqueueException {
-        List<Descriptor> buffers = new ArrayList<>();
+        chain.start(head);
         long table = descTable;
         long tableEntries = size;
         long visited = 0;
@@ -475,9 +484,9 @@ public final class Virtqueue {
                 throw new VirtqueueException("queue " + index + ": descriptor chain from head " + head
                         + " describes more than 4 GiB");
             }
-            buffers.add(new Descriptor(address, length, flags));
+            chain.add(address, length, flags);
             if ((flags & Descriptor.NEXT) == 0) {
-                return new DescriptorChain(head, buffers);
+                return chain;
             }
         }
     }

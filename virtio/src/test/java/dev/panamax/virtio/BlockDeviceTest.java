@@ -1,5 +1,6 @@
 package dev.panamax.virtio;
 
+import dev.panamax.memory.GuestMemory;
 import dev.panamax.virtio.DriverQueue.Buf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,9 +10,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -166,6 +171,70 @@ class BlockDeviceTest {
         BlockClient.Result r = c.read(20, 4 * 512);
         assertThat(r.data()).isEqualTo(data);
         assertThat(r.usedLength()).isEqualTo(4 * 512 + 1);
+    }
+
+    /**
+     * A diff snapshot saves the pages the VMM wrote: a write request's data buffers are only
+     * read by the device, so they must not be marked dirty; a read request's are written.
+     */
+    @Test
+    void writeRequestsLeaveTheirDataPagesCleanAndReadsMarkThem() throws IOException {
+        disk = BlockDevice.open(image, false, "rootfs");
+        GuestMemory memory = GuestMemory.anonymous(List.of(new GuestMemory.Range(0, MockDriver.RAM_SIZE)), true);
+        driver = new MockDriver(disk, memory, true);
+        driver.probe(MockDriver.VERSION_1, 1, 256);
+        BlockClient c = new BlockClient(driver);
+        c.segmentSize = 4096; // several data descriptors
+        byte[] data = new byte[4 * 4096];
+        new Random(11).nextBytes(data);
+
+        BlockClient.Pending w = c.submit(BlockClient.T_OUT, 8, data, 0);
+        dirtyPages(memory); // forget the driver's own writes: what follows is the device's
+        driver.kick(0);
+        assertThat(c.complete(w).status()).isEqualTo(BlockDevice.S_OK);
+        BitSet afterWrite = dirtyPages(memory);
+        assertThat(sectors(Files.readAllBytes(image), 8, 32)).isEqualTo(data);
+        assertThat(afterWrite.get((int) (w.status() / GuestMemory.PAGE_SIZE))).as("the status byte's page").isTrue();
+        // Whole pages only: the first and last may share theirs with the rings, header or status.
+        BitSet dataOnly = new BitSet();
+        dataOnly.set((int) ((w.data() + GuestMemory.PAGE_SIZE - 1) / GuestMemory.PAGE_SIZE),
+                (int) ((w.data() + data.length) / GuestMemory.PAGE_SIZE));
+        assertThat(dataOnly.cardinality()).as("pages holding nothing but data").isGreaterThanOrEqualTo(3);
+        dataOnly.and(afterWrite);
+        assertThat(dataOnly).as("data pages of a write request marked dirty").isEqualTo(new BitSet());
+        driver.resetAllocator(w.mark());
+
+        BlockClient.Pending r = c.submit(BlockClient.T_IN, 8, null, data.length);
+        dirtyPages(memory);
+        driver.kick(0);
+        assertThat(c.complete(r).data()).isEqualTo(data);
+        BitSet afterRead = dirtyPages(memory);
+        BitSet readPages = pages(r.data(), data.length);
+        readPages.andNot(afterRead);
+        assertThat(readPages).as("data pages of a read request not marked dirty").isEqualTo(new BitSet());
+    }
+
+    /** The pages {@code [address, address + length)} touches. */
+    private static BitSet pages(long address, long length) {
+        BitSet pages = new BitSet();
+        pages.set((int) (address / GuestMemory.PAGE_SIZE), (int) ((address + length - 1) / GuestMemory.PAGE_SIZE) + 1);
+        return pages;
+    }
+
+    /** Drains the VMM's dirty-page bitmap of region 0 (KVM's layout: bit p of u64 word p / 64). */
+    private static BitSet dirtyPages(GuestMemory memory) {
+        long pages = MockDriver.RAM_SIZE / GuestMemory.PAGE_SIZE;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bitmap = arena.allocate(GuestMemory.dirtyBitmapBytes(MockDriver.RAM_SIZE), 8);
+            memory.drainDirtyPages(0, bitmap);
+            BitSet dirty = new BitSet();
+            for (int p = 0; p < pages; p++) {
+                if ((bitmap.getAtIndex(ValueLayout.JAVA_LONG, p / 64) >>> (p % 64) & 1) != 0) {
+                    dirty.set(p);
+                }
+            }
+            return dirty;
+        }
     }
 
     @Test

@@ -45,10 +45,12 @@ class BlockRequestEventTest {
                 setting.withThreshold(threshold);
             }
             recording.start();
+            assertThat(BlockRequestEvent.wanted()).as("wanted while a recording enables it").isTrue();
             requests.run();
             recording.stop();
             recording.dump(file);
         }
+        assertThat(BlockRequestEvent.wanted()).as("not wanted (and not made) once no recording runs").isFalse();
         return RecordingFile.readAllEvents(file).stream()
                 .filter(e -> e.getEventType().getName().equals("dev.panamax.BlockRequest")).toList();
     }

@@ -63,7 +63,7 @@ final class RecordingDevice implements VirtioDevice {
         boolean used = false;
         DescriptorChain chain;
         while ((chain = queue.pop()) != null) {
-            chains.add(chain);
+            chains.add(chain.copy()); // the queue refills its chain on the next pop
             queue.addUsed(chain.headIndex(), usedLength);
             used = true;
         }

@@ -53,7 +53,7 @@ class TransportSnapshotTest {
         assertThat(restored.read(MmioRegister.QUEUE_READY, 4)).as("queue 1 selected, ready").isEqualTo(1);
         restored.processQueue(0);
         assertThat(restoredDevice.chains).as("only the chain the old device had not served").hasSize(1);
-        assertThat(restoredDevice.chains.get(0).descriptors().get(0).length()).isEqualTo(16);
+        assertThat(restoredDevice.chains.get(0).toList().get(0).length()).isEqualTo(16);
         assertThat(q.usedIdx()).isEqualTo(4);
         assertThat(restored.saveState()).isEqualTo(new TransportState(saved.deviceType(), saved.status(),
                 saved.driverFeatures(), saved.deviceFeaturesSel(), saved.driverFeaturesSel(), saved.queueSel(),

@@ -76,7 +76,7 @@ class VirtqueueLimitsTest {
         DriverQueue.writeDescriptor(memory, TABLE, 0, 0x8000, 1, Descriptor.NEXT, MAX_INDIRECT - 1);
         DriverQueue.writeDescriptor(memory, TABLE, MAX_INDIRECT - 1, 0x9000, 2, Descriptor.WRITE, 0);
         DescriptorChain chain = q.pop();
-        assertThat(chain.descriptors()).extracting(Descriptor::address).containsExactly(0x8000L, 0x9000L);
+        assertThat(chain.toList()).extracting(Descriptor::address).containsExactly(0x8000L, 0x9000L);
     }
 
     @Test
@@ -84,5 +84,48 @@ class VirtqueueLimitsTest {
         Virtqueue q = withIndirectTable(MAX_INDIRECT + 1);
         DriverQueue.writeDescriptor(memory, TABLE, 0, 0x8000, 1, 0, 0);
         assertThatThrownBy(q::pop).isInstanceOf(VirtqueueException.class).hasMessageContaining("at most 65536 entries");
+    }
+
+    /**
+     * pop() refills the queue's one chain (no allocation per pop): a chain is valid until the
+     * next pop, a copy for as long as its holder likes, and a chain longer than the queue (an
+     * indirect table) grows the chain's arrays without losing a buffer.
+     */
+    @Test
+    void popRefillsOneChainAndACopyOutlivesTheNextPop() throws VirtqueueException {
+        Virtqueue q = queue(SIZE, DESC, AVAIL, USED);
+        q.activate(true, false);
+        DriverQueue.writeDescriptor(memory, DESC, 0, 0x8000, 16, Descriptor.NEXT, 1);
+        DriverQueue.writeDescriptor(memory, DESC, 1, 0x9000, 32, Descriptor.WRITE, 0);
+        int entries = 3 * SIZE;
+        for (int i = 0; i < entries; i++) {
+            DriverQueue.writeDescriptor(memory, TABLE, i, 0x10000 + 0x100L * i, i + 1,
+                    i + 1 < entries ? Descriptor.NEXT : Descriptor.WRITE, i + 1);
+        }
+        DriverQueue.writeDescriptor(memory, DESC, 2, TABLE, 16 * entries, Descriptor.INDIRECT, 0);
+        memory.writeU16(AVAIL + 4, (short) 0);
+        memory.writeU16(AVAIL + 6, (short) 2);
+        memory.writeU16Release(AVAIL + 2, (short) 2);
+
+        DescriptorChain first = q.pop();
+        DescriptorChain kept = first.copy();
+        assertThat(first.count()).isEqualTo(2);
+        assertThat(first.address(1)).isEqualTo(0x9000L);
+        assertThat(first.isWriteOnly(1)).isTrue();
+        assertThatThrownBy(() -> first.address(2)).isInstanceOf(IndexOutOfBoundsException.class);
+
+        DescriptorChain second = q.pop();
+        assertThat(second).as("the same chain, refilled").isSameAs(first);
+        assertThat(second.headIndex()).isEqualTo(2);
+        assertThat(second.count()).isEqualTo(entries);
+        for (int i = 0; i < entries; i++) {
+            assertThat(second.descriptor(i)).isEqualTo(new Descriptor(0x10000 + 0x100L * i, i + 1,
+                    i + 1 < entries ? Descriptor.NEXT : Descriptor.WRITE));
+        }
+        assertThat(second.totalLength(true)).isEqualTo(entries);
+        assertThat(second.totalLength(false)).isEqualTo((long) entries * (entries + 1) / 2 - entries);
+        assertThat(kept.headIndex()).isZero();
+        assertThat(kept.toList()).containsExactly(new Descriptor(0x8000, 16, Descriptor.NEXT),
+                new Descriptor(0x9000, 32, Descriptor.WRITE));
     }
 }

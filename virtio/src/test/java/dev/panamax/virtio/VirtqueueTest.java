@@ -41,7 +41,7 @@ class VirtqueueTest {
         assertThat(target.chains).hasSize(2);
         DescriptorChain first = target.chains.get(0);
         assertThat(first.headIndex()).isEqualTo(a);
-        assertThat(first.descriptors()).extracting(Descriptor::address, Descriptor::length, Descriptor::isWriteOnly)
+        assertThat(first.toList()).extracting(Descriptor::address, Descriptor::length, Descriptor::isWriteOnly)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(0x8000L, 16L, false),
                         org.assertj.core.groups.Tuple.tuple(0x9000L, 32L, true));
         assertThat(target.chains.get(1).headIndex()).isEqualTo(b);
@@ -84,7 +84,7 @@ class VirtqueueTest {
         q.publish(0);
         driver.kick(0);
         assertThat(needsReset()).isFalse();
-        assertThat(target.chains.getFirst().descriptors()).hasSize(SIZE);
+        assertThat(target.chains.getFirst().toList()).hasSize(SIZE);
     }
 
     @Test
@@ -143,7 +143,7 @@ class VirtqueueTest {
         assertThat(needsReset()).isFalse();
         DescriptorChain chain = target.chains.getFirst();
         assertThat(chain.headIndex()).isEqualTo(head);
-        assertThat(chain.descriptors()).extracting(Descriptor::address).containsExactly(0x8000L, 0x9000L, 0xa000L);
+        assertThat(chain.toList()).extracting(Descriptor::address).containsExactly(0x8000L, 0x9000L, 0xa000L);
     }
 
     @Test
@@ -231,7 +231,7 @@ class VirtqueueTest {
         driver.kick(0);
         assertThat(needsReset()).isFalse();
         assertThat(target.chains.getFirst().headIndex()).isEqualTo(head);
-        assertThat(target.chains.getFirst().descriptors()).hasSize(200);
+        assertThat(target.chains.getFirst().toList()).hasSize(200);
         assertThat(q.takeUsed()).extracting(DriverQueue.Used::id).containsExactly(head);
     }
 

@@ -3,7 +3,7 @@ package dev.panamax.virtio.vsock;
 import dev.panamax.device.Counter;
 import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
-import dev.panamax.virtio.Descriptor;
+import dev.panamax.virtio.DescriptorChain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -423,7 +423,7 @@ final class Muxer implements AutoCloseable {
      * readable bytes follow it in {@code chain}. Protocol violations reset the stream; nothing
      * the guest sends makes this throw.
      */
-    void guestPacket(MemorySegment header, long payloadBytes, List<Descriptor> chain, GuestMemory memory) {
+    void guestPacket(MemorySegment header, long payloadBytes, DescriptorChain chain, GuestMemory memory) {
         txPackets.increment();
         if (Header.dstCid(header) != HOST_CID || Header.srcCid(header) != guestCid) {
             LOG.debug("vsock {}: packet from cid {} to cid {} dropped", udsPath, Header.srcCid(header), Header.dstCid(header));
@@ -522,7 +522,7 @@ final class Muxer implements AutoCloseable {
         return Path.of(udsPath + "_" + Integer.toUnsignedString(port));
     }
 
-    private void guestData(Connection c, long len, long payloadBytes, List<Descriptor> chain, GuestMemory memory) {
+    private void guestData(Connection c, long len, long payloadBytes, DescriptorChain chain, GuestMemory memory) {
         if (c.state != Connection.State.ESTABLISHED || c.peerShutSend || len > payloadBytes || len > MAX_PAYLOAD) {
             LOG.debug("vsock {}: RW of {} bytes on port {} in state {} refused", udsPath, len,
                     Integer.toUnsignedString(c.localPort), c.state);
@@ -669,7 +669,7 @@ final class Muxer implements AutoCloseable {
      *
      * @return the bytes written, or 0 when nothing was left to send (the chain stays unused)
      */
-    int emit(List<Descriptor> chain, long capacity, GuestMemory memory) {
+    int emit(DescriptorChain chain, long capacity, GuestMemory memory) {
         if (resetCount > 0) {
             long key = resets[resetHead];
             resetHead = (resetHead + 1) % MAX_RESETS;
@@ -693,7 +693,7 @@ final class Muxer implements AutoCloseable {
         return resetCount > 0 ? emit(chain, capacity, memory) : 0;
     }
 
-    private int emitFor(Connection c, List<Descriptor> chain, long capacity, GuestMemory memory) {
+    private int emitFor(Connection c, DescriptorChain chain, long capacity, GuestMemory memory) {
         int op = 0;
         int flags = 0;
         int len = 0;
@@ -750,7 +750,7 @@ final class Muxer implements AutoCloseable {
         return writeHeader(chain, memory, c.localPort, c.peerPort, len, op, flags, BUF_ALLOC, c.fwdCnt) + len;
     }
 
-    private int writeHeader(List<Descriptor> chain, GuestMemory memory, int localPort, int peerPort, int len, int op,
+    private int writeHeader(DescriptorChain chain, GuestMemory memory, int localPort, int peerPort, int len, int op,
             int flags, int bufAlloc, int fwdCnt) {
         Header.write(rxHeader, HOST_CID, guestCid, localPort, peerPort, len, op, flags, bufAlloc, fwdCnt);
         ChainBytes.write(memory, chain, true, 0, rxHeader);

@@ -4,13 +4,11 @@ import dev.panamax.device.Counter;
 import dev.panamax.device.MetricsGroup;
 import dev.panamax.memory.GuestMemory;
 import dev.panamax.memory.GuestMemoryException;
-import dev.panamax.virtio.Descriptor;
 import dev.panamax.virtio.DescriptorChain;
 import dev.panamax.virtio.DeviceState;
 import dev.panamax.virtio.Virtqueue;
 import dev.panamax.virtio.VirtqueueException;
 import dev.panamax.virtio.VirtioDevice;
-import jdk.jfr.FlightRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +62,11 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
 
     // Set by activate, cleared by reset (the transport's device lock serialises them).
     private GuestMemory memory;
-    /** An RX chain popped when a packet seemed due that then had nothing to say; used first next time. */
+    /**
+     * An RX chain popped when a packet seemed due that then had nothing to say; used first next
+     * time. It is the RX queue's own chain, still valid: nothing pops that queue before it is
+     * used, and a reset forgets it.
+     */
     private DescriptorChain spare;
 
     private VsockDevice(long guestCid, Runnable wake, Muxer muxer) {
@@ -173,9 +175,9 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
             return false;
         }
         int written = 0;
-        for (Descriptor d : chain.descriptors()) {
-            if (d.isWriteOnly() && d.length() >= EVENT_SIZE) {
-                memory.writeU32(d.address(), EVENT_TRANSPORT_RESET);
+        for (int i = 0; i < chain.count(); i++) {
+            if (chain.isWriteOnly(i) && chain.length(i) >= EVENT_SIZE) {
+                memory.writeU32(chain.address(i), EVENT_TRANSPORT_RESET);
                 written = EVENT_SIZE;
                 break;
             }
@@ -223,8 +225,7 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
 
     @Override
     public boolean process(int queueIndex, Virtqueue queue) throws VirtqueueException {
-        // JFR's first event costs the process about half a second of setup: none before it runs.
-        VsockBurstEvent burst = queueIndex != EVENT && FlightRecorder.isInitialized()
+        VsockBurstEvent burst = queueIndex != EVENT && VsockBurstEvent.wanted()
                 ? VsockBurstEvent.begun(queueIndex == RX ? muxer.rxPackets : muxer.txPackets,
                         queueIndex == RX ? muxer.rxBytes : muxer.txBytes)
                 : null;
@@ -269,18 +270,18 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
     }
 
     private void guestPacket(DescriptorChain chain) {
-        long readable = ChainBytes.length(chain.descriptors(), false);
+        long readable = chain.totalLength(false);
         if (readable < Header.SIZE) {
             LOG.debug("vsock: TX chain {} of {} bytes has no room for a header; dropped", chain.headIndex(), readable);
             return;
         }
         try {
-            ChainBytes.read(memory, chain.descriptors(), false, 0, txHeader);
+            ChainBytes.read(memory, chain, false, 0, txHeader);
         } catch (GuestMemoryException e) {
             LOG.debug("vsock: TX header outside guest memory: {}", e.getMessage());
             return;
         }
-        muxer.guestPacket(txHeader, readable - Header.SIZE, chain.descriptors(), memory);
+        muxer.guestPacket(txHeader, readable - Header.SIZE, chain, memory);
     }
 
     private boolean fillRx(Virtqueue queue) throws VirtqueueException {
@@ -291,7 +292,7 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
             if (chain == null) {
                 break; // pop() asked for a kick when the guest adds buffers
             }
-            long capacity = ChainBytes.length(chain.descriptors(), true);
+            long capacity = chain.totalLength(true);
             if (capacity < Header.SIZE) {
                 LOG.debug("vsock: RX chain {} of {} bytes has no room for a header", chain.headIndex(), capacity);
                 queue.addUsed(chain.headIndex(), 0);
@@ -301,8 +302,8 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
             int written;
             try {
                 // Every buffer must be guest RAM before a byte is read from a host socket into it.
-                ChainBytes.check(memory, chain.descriptors(), true);
-                written = muxer.emit(chain.descriptors(), capacity, memory);
+                ChainBytes.check(memory, chain, true);
+                written = muxer.emit(chain, capacity, memory);
             } catch (GuestMemoryException e) {
                 LOG.debug("vsock: RX chain {} unusable: {}", chain.headIndex(), e.getMessage());
                 queue.addUsed(chain.headIndex(), 0);
