@@ -1,6 +1,5 @@
 package dev.panamax.bench;
 
-import dev.panamax.vcpu.VcpuSnapshot;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.MicroVm;
 
@@ -9,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +31,8 @@ public final class DensityBench {
     /** The guest idles in init after its marker until the step stops it. */
     private static final String ARGS = "console=ttyS0 quiet panic=-1 pmx_cmd=\"sleep 3600\" pmx_after=reboot";
     private static final long MEM_MIB = 64;
+    /** Between the two samples of a stalled guest. */
+    private static final Duration SAMPLE_GAP = Duration.ofSeconds(10);
 
     private DensityBench() {
     }
@@ -56,7 +58,13 @@ public final class DensityBench {
         /** Stops the guest and waits until its VMM let go of it. */
         void stop() throws Exception;
 
-        /** Where a guest that missed its marker stands (its vCPUs' RIP), stopping it; empty if unknown. */
+        /**
+         * How a guest that missed its marker is doing, without stopping it: a line to compare with
+         * another taken a little later (its clock, exits and threads' CPU time); empty if unknown.
+         */
+        String sample();
+
+        /** Where a guest that missed its marker stands (its vCPUs' RIP, its last kernel messages), stopping it; empty if unknown. */
         String stall() throws Exception;
     }
 
@@ -77,8 +85,11 @@ public final class DensityBench {
         Duration timeout = Duration.ofSeconds(Long.parseLong(args[3]));
         String qemu = args[4].equals("none") ? null : args[4];
 
+        Optional<GuestKernel> kernel = System.getProperty("density.guestMap", "").isEmpty() ? Optional.empty()
+                : Optional.of(GuestKernel.load(Path.of(System.getProperty("density.guestMap"))));
         Starter panamax = (i, console) -> {
-            MicroVm vm = MicroVm.start(guest.panamax("d" + i), Console.outputOnly(console));
+            String name = "d" + i;
+            MicroVm vm = MicroVm.start(guest.panamax(name), Console.outputOnly(console));
             return new Running() {
                 @Override
                 public void stop() throws InterruptedException {
@@ -86,9 +97,24 @@ public final class DensityBench {
                 }
 
                 @Override
+                public String sample() {
+                    String exits = vm.metrics().stream().filter(g -> g.aggregate().equals("vcpu"))
+                            .map(g -> g.counters().toString()).collect(Collectors.joining(" "));
+                    String clock = kernel.map(k -> "jiffies " + k.readU64(vm.memory(), "jiffies_64")
+                            + ", system_state " + k.readU32(vm.memory(), "system_state") + ", ").orElse("");
+                    return clock + "exits " + exits + ", uart " + vm.metrics().stream()
+                            .filter(g -> g.aggregate().equals("uart")).map(g -> g.counters().toString()).findFirst()
+                            .orElse("") + ", threads " + JvmThreads.cpuOf(name + "/");
+                }
+
+                @Override
                 public String stall() throws InterruptedException {
-                    return vm.stopAndSnapshot().stream().map(VcpuSnapshot::describe).collect(Collectors.joining("; "))
-                            + "; serial interrupts raised again: " + vm.serialInterruptsReraised();
+                    List<String> log = kernel.map(k -> k.printkTail(vm.memory(), 12)).orElse(List.of());
+                    return vm.stopAndSnapshot().stream().map(v -> v.describe()
+                            + kernel.map(k -> " (" + k.name(v.rip()) + ")").orElse(""))
+                            .collect(Collectors.joining("; "))
+                            + "; serial interrupts raised again: " + vm.serialInterruptsReraised()
+                            + (log.isEmpty() ? "" : "; last kernel messages: " + String.join(" | ", log));
                 }
             };
         };
@@ -104,6 +130,11 @@ public final class DensityBench {
                 }
 
                 @Override
+                public String sample() {
+                    return "";
+                }
+
+                @Override
                 public String stall() {
                     return "";
                 }
@@ -116,7 +147,8 @@ public final class DensityBench {
         SortedMap<Integer, Step> doneQ = new TreeMap<>();
         boolean pGoes = warm.complete();
         boolean qGoes = qemu != null;
-        for (int n = Math.min(2, max); (pGoes || qGoes) && n <= max; n = n == max ? max + 1 : Math.min(2 * n, max)) {
+        int from = Integer.getInteger("density.from", 2);
+        for (int n = Math.min(from, max); (pGoes || qGoes) && n <= max; n = n == max ? max + 1 : Math.min(2 * n, max)) {
             if (pGoes) {
                 Step p = step(panamax, n, stagger, timeout);
                 System.out.println("n=" + n + ": panamax " + p.describe());
@@ -170,18 +202,18 @@ public final class DensityBench {
                     Thread.sleep(stagger);
                 }
             }
+            List<Integer> stalled = new ArrayList<>();
             for (int i = 0; i < running.size(); i++) {
                 long left = deadline - System.nanoTime();
                 try {
                     last = Math.max(last, consoles.get(i).marker().get(Math.max(0, left), TimeUnit.NANOSECONDS));
                     reached++;
                 } catch (TimeoutException e) {
-                    if (failure.isEmpty()) {
-                        String stall = running.get(i).stall();
-                        failure = "guest " + i + ": no marker within " + timeout.toSeconds() + " s, last output: \""
-                                + consoles.get(i).lastOutput() + "\"" + (stall.isEmpty() ? "" : ", " + stall);
-                    }
+                    stalled.add(i);
                 }
+            }
+            if (!stalled.isEmpty()) {
+                failure = reportStalls(n, running, consoles, stalled, timeout);
             }
         } finally {
             for (Running r : running) {
@@ -190,5 +222,36 @@ public final class DensityBench {
         }
         double seconds = reached == n ? (last - t0) / 1e9 : timeout.toSeconds();
         return new Step(n, reached, seconds, failure);
+    }
+
+    /**
+     * Says on stdout how each guest that missed its marker is doing: a sample, another
+     * {@link #SAMPLE_GAP} later (does its clock tick, does it exit, do its threads get CPU), the
+     * JVM's busiest threads meanwhile and the host's load, then where its vCPUs stopped. Returns
+     * the step's failure: the first stalled guest's.
+     */
+    private static String reportStalls(int n, List<Running> running, List<ConsoleMarker> consoles, List<Integer> stalled,
+            Duration timeout) throws Exception {
+        System.out.println("n=" + n + ": " + stalled.size() + " guest(s) without a marker after " + timeout.toSeconds()
+                + " s: " + stalled + "; host " + JvmThreads.hostLoad());
+        List<String> before = stalled.stream().map(i -> running.get(i).sample()).toList();
+        java.util.Map<String, Long> cpuBefore = JvmThreads.cpuByThread();
+        Thread.sleep(SAMPLE_GAP);
+        System.out.println("  busiest JVM threads over " + SAMPLE_GAP.toSeconds() + " s (CPU ms): "
+                + JvmThreads.busiest(cpuBefore, JvmThreads.cpuByThread(), 12));
+        System.out.println("  thread states: " + JvmThreads.states());
+        String failure = "";
+        for (int k = 0; k < stalled.size(); k++) {
+            int i = stalled.get(k);
+            System.out.println("  guest " + i + " then: " + before.get(k));
+            System.out.println("  guest " + i + " now:  " + running.get(i).sample());
+            String stall = running.get(i).stall();
+            System.out.println("  guest " + i + " stopped: " + stall + "; last output \"" + consoles.get(i).lastOutput() + "\"");
+            if (failure.isEmpty()) {
+                failure = "guest " + i + ": no marker within " + timeout.toSeconds() + " s, last output: \""
+                        + consoles.get(i).lastOutput() + "\"" + (stall.isEmpty() ? "" : ", " + stall);
+            }
+        }
+        return failure;
     }
 }

@@ -1,0 +1,76 @@
+package dev.panamax.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * This JVM's threads and the host's load, for a benchmark's report on stalled guests: which
+ * threads get the CPU (a VM's threads are named {@code NAME/role}), which are blocked and where.
+ */
+final class JvmThreads {
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    private JvmThreads() {
+    }
+
+    /** Each live thread's CPU time so far (ns), by name (unique enough for a report). */
+    static Map<String, Long> cpuByThread() {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long ns = MX.getThreadCpuTime(t.threadId());
+            if (ns >= 0) {
+                cpu.merge(t.getName(), ns, Long::sum);
+            }
+        }
+        return cpu;
+    }
+
+    /** The {@code k} threads with the most CPU time between two {@link #cpuByThread()}, in ms. */
+    static String busiest(Map<String, Long> before, Map<String, Long> after, int k) {
+        return after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1_000_000))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(k)
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    /** The threads whose names start with {@code prefix}: state and CPU time so far (ms). */
+    static String cpuOf(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix))
+                .sorted(Comparator.comparing(Thread::getName))
+                .map(t -> t.getName().substring(prefix.length()) + " " + t.getState() + " "
+                        + MX.getThreadCpuTime(t.threadId()) / 1_000_000 + " ms")
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /** How many threads are in each state, and where the BLOCKED ones wait. */
+    static String states() {
+        Map<Thread, StackTraceElement[]> all = Thread.getAllStackTraces();
+        Map<Thread.State, Long> counts = all.keySet().stream()
+                .collect(Collectors.groupingBy(Thread::getState, () -> new java.util.EnumMap<>(Thread.State.class),
+                        Collectors.counting()));
+        String blocked = all.entrySet().stream().filter(e -> e.getKey().getState() == Thread.State.BLOCKED)
+                .map(e -> e.getKey().getName() + " at " + (e.getValue().length > 0 ? e.getValue()[0] : "?"))
+                .collect(Collectors.joining("; "));
+        return counts + (blocked.isEmpty() ? "" : "; blocked: " + blocked);
+    }
+
+    /** The host's load average and available memory, from /proc; empty where there is no /proc. */
+    static String hostLoad() {
+        try {
+            String load = Files.readString(Path.of("/proc/loadavg")).trim();
+            String mem = Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                    .filter(l -> l.startsWith("MemAvailable") || l.startsWith("MemTotal"))
+                    .map(l -> l.replaceAll("\\s+", " ")).collect(Collectors.joining(", "));
+            return "loadavg " + load + ", " + mem;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
