@@ -62,7 +62,7 @@ public final class DensityBench {
          * How a guest that missed its marker is doing, without stopping it: a line to compare with
          * another taken a little later (its clock, exits and threads' CPU time); empty if unknown.
          */
-        String sample();
+        String sample() throws Exception;
 
         /** Where a guest that missed its marker stands (its vCPUs' RIP, its last kernel messages), stopping it; empty if unknown. */
         String stall() throws Exception;
@@ -97,14 +97,16 @@ public final class DensityBench {
                 }
 
                 @Override
-                public String sample() {
+                public String sample() throws InterruptedException {
                     String exits = vm.metrics().stream().filter(g -> g.aggregate().equals("vcpu"))
                             .map(g -> g.counters().toString()).collect(Collectors.joining(" "));
                     String clock = kernel.map(k -> "jiffies " + k.readU64(vm.memory(), "jiffies_64")
                             + ", system_state " + k.readU32(vm.memory(), "system_state") + ", ").orElse("");
-                    return clock + "exits " + exits + ", uart " + vm.metrics().stream()
+                    String state = vm.state() + vm.awaitStop(Duration.ZERO).map(r -> " (" + r.describe() + ")").orElse("");
+                    return state + ", " + clock + "exits " + exits + ", uart " + vm.metrics().stream()
                             .filter(g -> g.aggregate().equals("uart")).map(g -> g.counters().toString()).findFirst()
-                            .orElse("") + ", threads " + JvmThreads.cpuOf(name + "/");
+                            .orElse("") + ", threads " + JvmThreads.cpuOf(name + "/") + ", in the host kernel "
+                            + JvmThreads.kernelView(name + "/");
                 }
 
                 @Override
@@ -234,7 +236,10 @@ public final class DensityBench {
             Duration timeout) throws Exception {
         System.out.println("n=" + n + ": " + stalled.size() + " guest(s) without a marker after " + timeout.toSeconds()
                 + " s: " + stalled + "; host " + JvmThreads.hostLoad());
-        List<String> before = stalled.stream().map(i -> running.get(i).sample()).toList();
+        List<String> before = new ArrayList<>();
+        for (int i : stalled) {
+            before.add(running.get(i).sample());
+        }
         java.util.Map<String, Long> cpuBefore = JvmThreads.cpuByThread();
         Thread.sleep(SAMPLE_GAP);
         System.out.println("  busiest JVM threads over " + SAMPLE_GAP.toSeconds() + " s (CPU ms): "

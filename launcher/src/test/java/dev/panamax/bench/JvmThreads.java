@@ -61,6 +61,43 @@ final class JvmThreads {
         return counts + (blocked.isEmpty() ? "" : "; blocked: " + blocked);
     }
 
+    /**
+     * The host kernel's view of this process's threads whose names start with {@code prefix}
+     * (Linux's {@code comm}, cut at 15 characters): scheduler state, user and system ticks,
+     * where a sleeping one waits ({@code wchan}) and its kernel stack's top frames (root only);
+     * empty where there is no /proc.
+     */
+    static String kernelView(String prefix) {
+        Path tasks = Path.of("/proc/self/task");
+        try (var dirs = Files.list(tasks)) {
+            return dirs.map(d -> {
+                try {
+                    String comm = Files.readString(d.resolve("comm")).trim();
+                    if (!comm.startsWith(prefix)) {
+                        return "";
+                    }
+                    String stat = Files.readString(d.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String wchan = Files.readString(d.resolve("wchan")).trim();
+                    String stack = "";
+                    try {
+                        stack = Files.readAllLines(d.resolve("stack")).stream().limit(4)
+                                .map(l -> l.replaceAll("^\\[<[0-9a-f]+>\\] ", "")).collect(Collectors.joining(" < "));
+                    } catch (IOException e) {
+                        // not root: no kernel stacks
+                    }
+                    // after the command: state, ..., utime (12th) and stime (13th), in clock ticks
+                    return comm.substring(prefix.length()) + " " + f[0] + " utime " + f[11] + " stime " + f[12]
+                            + " wchan " + wchan + (stack.isEmpty() ? "" : " stack " + stack);
+                } catch (IOException e) {
+                    return ""; // the thread ended meanwhile
+                }
+            }).filter(v -> !v.isEmpty()).sorted().collect(Collectors.joining("; ", "[", "]"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** The host's load average and available memory, from /proc; empty where there is no /proc. */
     static String hostLoad() {
         try {
