@@ -31,6 +31,8 @@ public final class DensityBench {
     /** The guest idles in init after its marker until the step stops it. */
     private static final String ARGS = "console=ttyS0 quiet panic=-1 pmx_cmd=\"sleep 3600\" pmx_after=reboot";
     private static final long MEM_MIB = 64;
+    /** How long a stalled guest's vCPUs may take to stop for the report (one stuck in the host kernel never does). */
+    private static final Duration STOP_PATIENCE = Duration.ofSeconds(60);
     /** Between the two samples of a stalled guest. */
     private static final Duration SAMPLE_GAP = Duration.ofSeconds(10);
 
@@ -250,7 +252,7 @@ public final class DensityBench {
             int i = stalled.get(k);
             System.out.println("  guest " + i + " then: " + before.get(k));
             System.out.println("  guest " + i + " now:  " + running.get(i).sample());
-            String stall = running.get(i).stall();
+            String stall = bounded(running.get(i)::stall, STOP_PATIENCE);
             System.out.println("  guest " + i + " stopped: " + stall + "; last output \"" + consoles.get(i).lastOutput() + "\"");
             if (failure.isEmpty()) {
                 failure = "guest " + i + ": no marker within " + timeout.toSeconds() + " s, last output: \""
@@ -258,5 +260,16 @@ public final class DensityBench {
             }
         }
         return failure;
+    }
+
+    /** {@code what}'s answer, or a line saying it did not come within {@code patience} (it goes on in the background). */
+    private static String bounded(java.util.concurrent.Callable<String> what, Duration patience) throws Exception {
+        java.util.concurrent.FutureTask<String> task = new java.util.concurrent.FutureTask<>(what);
+        Thread.ofPlatform().daemon().name("stall-report").start(task);
+        try {
+            return task.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return "did not stop within " + patience.toSeconds() + " s (a vCPU thread stuck in the host kernel?)";
+        }
     }
 }
