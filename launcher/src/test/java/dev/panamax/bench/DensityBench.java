@@ -181,6 +181,7 @@ public final class DensityBench {
             System.out.printf("launch rate (n=%d, both complete): panamax %.2f guests/s, qemu %.2f guests/s, ratio panamax/qemu %.2f%n",
                     p.n(), p.rate(), q.rate(), p.rate() / q.rate());
         }
+        System.exit(0); // a guest whose vCPU thread never stopped must not keep the JVM alive
     }
 
     /** Starts n guests STAGGER apart, waits (bounded) for every marker, then stops them all. */
@@ -221,7 +222,13 @@ public final class DensityBench {
             }
         } finally {
             for (Running r : running) {
-                r.stop();
+                String stuck = bounded(() -> {
+                    r.stop();
+                    return "";
+                }, STOP_PATIENCE);
+                if (!stuck.isEmpty()) {
+                    System.out.println("n=" + n + ": a guest " + stuck);
+                }
             }
         }
         double seconds = reached == n ? (last - t0) / 1e9 : timeout.toSeconds();
