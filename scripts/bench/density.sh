@@ -14,7 +14,8 @@
 # jiffies and system_state read from guest RAM, exits, its threads' CPU time), the JVM's busiest
 # threads, then its vCPUs' RIP named by the guest kernel's symbols and its last kernel messages.
 # Env: BENCH_MAX, BENCH_FROM (the first N, 2), BENCH_STAGGER_MS (nested 3000, else 100),
-# BENCH_TIMEOUT (s per step, 420), BENCH_PEER (qemu, or none: Panamax alone).
+# BENCH_TIMEOUT (s per step, 420), BENCH_PEER (qemu, or none: Panamax alone), BENCH_PANAMAX (1, or 0:
+# QEMU alone, which tells the nested host's own limits from Panamax's).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -41,10 +42,16 @@ qemu) peer=qemu-system-x86_64 ;;
 none) peer=none ;;
 *) die "BENCH_PEER must be qemu or none, not '$BENCH_PEER'" ;;
 esac
+case ${BENCH_PANAMAX:-1} in
+1) with_panamax=true ;;
+0) with_panamax=false ;;
+*) die "BENCH_PANAMAX must be 1 or 0, not '$BENCH_PANAMAX'" ;;
+esac
 logs=$REPO/build/bench
 mkdir -p "$logs"
 # the guest kernel's symbols name a stalled vCPU's RIP (the report goes without them if nm fails)
 map=$logs/guest.map
 nm -n "$REPO/build/guest/vmlinux" >"$map" 2>/dev/null || map=
 bench_java 0 -Dpanamax.log.level=warning -Ddensity.from="$from" -Ddensity.guestMap="$map" \
+	-Ddensity.panamax="$with_panamax" \
 	dev.panamax.bench.DensityBench "$REPO/build/guest" "$max" "$stagger" "$TIMEOUT" "$peer" 2> >(tee "$logs/density.err" >&2) | tee "$logs/density.log"
