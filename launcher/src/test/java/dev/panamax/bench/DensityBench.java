@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -40,7 +41,7 @@ public final class DensityBench {
     }
 
     /** One step of one VMM: how many of n reached init, in how long, and the first failure. */
-    record Step(int n, int reached, double seconds, String failure) {
+    record Step(int n, int reached, double seconds, String failure, String hostInterrupts) {
         boolean complete() {
             return reached == n;
         }
@@ -50,7 +51,8 @@ public final class DensityBench {
         }
 
         String describe() {
-            return String.format("%d/%d at init in %.1f s (%.2f guests/s)%s", reached, n, seconds, rate(),
+            return String.format("%d/%d at init in %.1f s (%.2f guests/s)%s%s", reached, n, seconds, rate(),
+                    hostInterrupts.isEmpty() ? "" : "; host interrupts " + hostInterrupts,
                     failure.isEmpty() ? "" : "; " + failure);
         }
     }
@@ -147,7 +149,7 @@ public final class DensityBench {
         // one guest first: the JVM's classes loaded and compiled as in an embedder's second boot
         // -Ddensity.panamax=false: QEMU alone, to tell the nested host's limits from Panamax's
         boolean withPanamax = Boolean.parseBoolean(System.getProperty("density.panamax", "true"));
-        Step warm = withPanamax ? step(panamax, 1, stagger, timeout) : new Step(1, 0, 1, "not run");
+        Step warm = withPanamax ? step(panamax, 1, stagger, timeout) : new Step(1, 0, 1, "not run", "");
         System.out.println("warm-up: panamax " + warm.describe());
         SortedMap<Integer, Step> doneP = new TreeMap<>();
         SortedMap<Integer, Step> doneQ = new TreeMap<>();
@@ -191,10 +193,12 @@ public final class DensityBench {
         List<Running> running = new ArrayList<>();
         List<ConsoleMarker> consoles = new ArrayList<>();
         String failure = "";
+        Map<String, Long> interruptsBefore = JvmThreads.hostInterrupts();
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         int reached = 0;
         long last = t0;
+        String interrupts = "";
         try {
             for (int i = 0; i < n; i++) {
                 ConsoleMarker console = new ConsoleMarker();
@@ -219,6 +223,7 @@ public final class DensityBench {
                     stalled.add(i);
                 }
             }
+            interrupts = JvmThreads.interruptsSince(interruptsBefore);
             if (!stalled.isEmpty()) {
                 failure = reportStalls(n, running, consoles, stalled, timeout);
             }
@@ -234,7 +239,7 @@ public final class DensityBench {
             }
         }
         double seconds = reached == n ? (last - t0) / 1e9 : timeout.toSeconds();
-        return new Step(n, reached, seconds, failure);
+        return new Step(n, reached, seconds, failure, interrupts);
     }
 
     /**
@@ -251,7 +256,7 @@ public final class DensityBench {
         for (int i : stalled) {
             before.add(running.get(i).sample());
         }
-        java.util.Map<String, Long> cpuBefore = JvmThreads.cpuByThread();
+        Map<String, Long> cpuBefore = JvmThreads.cpuByThread();
         Thread.sleep(SAMPLE_GAP);
         System.out.println("  busiest JVM threads over " + SAMPLE_GAP.toSeconds() + " s (CPU ms): "
                 + JvmThreads.busiest(cpuBefore, JvmThreads.cpuByThread(), 12));

@@ -98,6 +98,45 @@ final class JvmThreads {
         }
     }
 
+    /**
+     * The host's interrupts of the kinds that stop a running guest, summed over its CPUs (from
+     * /proc/interrupts): LOC (timer), RES (rescheduling IPIs), CAL (function-call IPIs), TLB
+     * (TLB shootdowns, sent to every CPU where a process's threads run when it changes its
+     * mappings); empty where there is no /proc.
+     */
+    static Map<String, Long> hostInterrupts() {
+        try {
+            return interruptTotals(Files.readAllLines(Path.of("/proc/interrupts")));
+        } catch (IOException e) {
+            return Map.of(); // no /proc: nothing to report
+        }
+    }
+
+    /** The LOC, RES, CAL and TLB rows of /proc/interrupts' {@code lines}, each summed over the CPU columns. */
+    static Map<String, Long> interruptTotals(java.util.List<String> lines) {
+        Map<String, Long> totals = new LinkedHashMap<>();
+        for (String line : lines) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 1 && INTERRUPT_KINDS.contains(f[0])) {
+                long sum = 0;
+                for (int i = 1; i < f.length && f[i].matches("[0-9]+"); i++) {
+                    sum += Long.parseLong(f[i]);
+                }
+                totals.put(f[0].substring(0, f[0].length() - 1), sum);
+            }
+        }
+        return totals;
+    }
+
+    private static final java.util.Set<String> INTERRUPT_KINDS = java.util.Set.of("LOC:", "RES:", "CAL:", "TLB:");
+
+    /** How many of each of {@link #hostInterrupts()} since {@code before}, e.g. {@code {LOC=1200, RES=30}}. */
+    static String interruptsSince(Map<String, Long> before) {
+        Map<String, Long> delta = new LinkedHashMap<>();
+        hostInterrupts().forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
+        return delta.isEmpty() ? "" : delta.toString();
+    }
+
     /** The host's load average and available memory, from /proc; empty where there is no /proc. */
     static String hostLoad() {
         try {
