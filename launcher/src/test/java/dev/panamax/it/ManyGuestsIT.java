@@ -9,6 +9,7 @@ import dev.panamax.kvm.testing.BootsLinux;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -83,6 +84,13 @@ class ManyGuestsIT {
                 .selectors(selectClass(ParallelGuests.class)).execute();
         System.out.printf("[many-guests] four test methods, %d at a time, each with its own guest: %.1f s%n",
                 PARALLEL_TESTS, (System.nanoTime() - t0) / 1e9);
+        // a sub-test's own failure (e.g. the extension's "did not boot" with the vCPUs' RIPs and
+        // console) says why; the statistics alone would only say how many
+        List<String> failures = results.testEvents().failed().stream()
+                .map(e -> e.getTestDescriptor().getDisplayName() + ": " + e.getRequiredPayload(TestExecutionResult.class)
+                        .getThrowable().map(Throwable::toString).orElse("no exception"))
+                .toList();
+        assertThat(failures).as("the parallel tests that failed").isEmpty();
         results.testEvents().assertStatistics(s -> s.started(4).succeeded(4));
         List<String> consoles = results.testEvents().reportingEntryPublished().stream()
                 .map(e -> e.getRequiredPayload(ReportEntry.class))
