@@ -15,7 +15,8 @@
 # threads, then its vCPUs' RIP named by the guest kernel's symbols and its last kernel messages.
 # Env: BENCH_MAX, BENCH_FROM (the first N, 2), BENCH_STAGGER_MS (nested 3000, else 100),
 # BENCH_TIMEOUT (s per step, 420), BENCH_PEER (qemu, or none: Panamax alone), BENCH_PANAMAX (1, or 0:
-# QEMU alone, which tells the nested host's own limits from Panamax's).
+# QEMU alone, which tells the nested host's own limits from Panamax's), BENCH_PIN (in the nested
+# host 1: hold ApicKeyPin's idle vCPU for the whole run, as the nested ITs do; 0: do not).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -47,11 +48,13 @@ case ${BENCH_PANAMAX:-1} in
 0) with_panamax=false ;;
 *) die "BENCH_PANAMAX must be 1 or 0, not '$BENCH_PANAMAX'" ;;
 esac
+pin=false
+[[ ${PANAMAX_NESTED:-} != 1 || ${BENCH_PIN:-1} == 0 ]] || pin=true
 logs=$REPO/build/bench
 mkdir -p "$logs"
 # the guest kernel's symbols name a stalled vCPU's RIP (the report goes without them if nm fails)
 map=$logs/guest.map
 nm -n "$REPO/build/guest/vmlinux" >"$map" 2>/dev/null || map=
 bench_java 0 -Dpanamax.log.level=warning -Ddensity.from="$from" -Ddensity.guestMap="$map" \
-	-Ddensity.panamax="$with_panamax" \
+	-Ddensity.panamax="$with_panamax" -Dpanamax.nested.pin-apic-key="$pin" \
 	dev.panamax.bench.DensityBench "$REPO/build/guest" "$max" "$stagger" "$TIMEOUT" "$peer" 2> >(tee "$logs/density.err" >&2) | tee "$logs/density.log"

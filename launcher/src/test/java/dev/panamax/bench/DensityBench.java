@@ -1,5 +1,6 @@
 package dev.panamax.bench;
 
+import dev.panamax.kvm.testing.ApicKeyPin;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.MicroVm;
 
@@ -147,6 +148,10 @@ public final class DensityBench {
             };
         };
         // one guest first: the JVM's classes loaded and compiled as in an embedder's second boot
+        // In the nested host: every VM start would flip L1 KVM's apic_sw_disabled static key
+        // while the other guests run, which has frozen and crashed L1 (see ApicKeyPin)
+        Optional<ApicKeyPin.Held> pin = ApicKeyPin.holdIfEnabled();
+        pin.ifPresent(p -> System.out.println("pinned L1 KVM's apic_sw_disabled key with an idle vCPU"));
         // -Ddensity.panamax=false: QEMU alone, to tell the nested host's limits from Panamax's
         boolean withPanamax = Boolean.parseBoolean(System.getProperty("density.panamax", "true"));
         Step warm = withPanamax ? step(panamax, 1, stagger, timeout) : new Step(1, 0, 1, "not run", "");
@@ -185,6 +190,7 @@ public final class DensityBench {
             System.out.printf("launch rate (n=%d, both complete): panamax %.2f guests/s, qemu %.2f guests/s, ratio panamax/qemu %.2f%n",
                     p.n(), p.rate(), q.rate(), p.rate() / q.rate());
         }
+        pin.ifPresent(ApicKeyPin.Held::close);
         System.exit(0); // a guest whose vCPU thread never stopped must not keep the JVM alive
     }
 
