@@ -35,6 +35,9 @@ public final class DensityBench {
     private static final long MEM_MIB = 64;
     /** How long a stalled guest's vCPUs may take to stop for the report (one stuck in the host kernel never does). */
     private static final Duration STOP_PATIENCE = Duration.ofSeconds(60);
+    /** Kernel messages that say which clock source and tick device a guest chose. */
+    private static final java.util.regex.Pattern TIMER_MESSAGE =
+            java.util.regex.Pattern.compile("(?i)apic|tsc|clocksource|clockevent|timer|pit\\b|calibrat");
     /** Between the two samples of a stalled guest. */
     private static final Duration SAMPLE_GAP = Duration.ofSeconds(10);
 
@@ -68,6 +71,11 @@ public final class DensityBench {
          * another taken a little later (its clock, exits and threads' CPU time); empty if unknown.
          */
         String sample() throws Exception;
+
+        /** The guest kernel's messages about its clocks and timers (which tick it chose); empty if unknown. */
+        default String timerMessages() {
+            return "";
+        }
 
         /** Where a guest that missed its marker stands (its vCPUs' RIP, its last kernel messages), stopping it; empty if unknown. */
         String stall() throws Exception;
@@ -112,6 +120,12 @@ public final class DensityBench {
                             .filter(g -> g.aggregate().equals("uart")).map(g -> g.counters().toString()).findFirst()
                             .orElse("") + ", threads " + JvmThreads.cpuOf(name + "/") + ", in the host kernel "
                             + JvmThreads.kernelView(name + "/");
+                }
+
+                @Override
+                public String timerMessages() {
+                    return kernel.map(k -> k.printkTail(vm.memory(), 1000).stream().filter(m -> TIMER_MESSAGE.matcher(m).find())
+                            .collect(Collectors.joining(" | "))).orElse("");
                 }
 
                 @Override
@@ -230,6 +244,10 @@ public final class DensityBench {
                 }
             }
             interrupts = JvmThreads.interruptsSince(interruptsBefore);
+            String timers = running.isEmpty() ? "" : running.get(0).timerMessages();
+            if (!timers.isEmpty()) {
+                System.out.println("n=" + n + ": guest 0's kernel on its timers: " + timers);
+            }
             if (!stalled.isEmpty()) {
                 failure = reportStalls(n, running, consoles, stalled, timeout);
             }
