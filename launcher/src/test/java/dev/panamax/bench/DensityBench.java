@@ -13,8 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -36,8 +39,8 @@ public final class DensityBench {
     /** How long a stalled guest's vCPUs may take to stop for the report (one stuck in the host kernel never does). */
     private static final Duration STOP_PATIENCE = Duration.ofSeconds(60);
     /** Kernel messages that say which clock source and tick device a guest chose. */
-    private static final java.util.regex.Pattern TIMER_MESSAGE =
-            java.util.regex.Pattern.compile("(?i)apic|tsc|clocksource|clockevent|timer|pit\\b|calibrat");
+    private static final Pattern TIMER_MESSAGE =
+            Pattern.compile("(?i)apic|tsc|clocksource|clockevent|timer|pit\\b|calibrat");
     /** Between the two samples of a stalled guest. */
     private static final Duration SAMPLE_GAP = Duration.ofSeconds(10);
 
@@ -301,8 +304,8 @@ public final class DensityBench {
     }
 
     /** {@code what}'s answer, or a line saying it did not come within {@code patience} (it goes on in the background). */
-    private static String bounded(java.util.concurrent.Callable<String> what, Duration patience) throws Exception {
-        java.util.concurrent.FutureTask<String> task = new java.util.concurrent.FutureTask<>(what);
+    private static String bounded(Callable<String> what, Duration patience) throws Exception {
+        FutureTask<String> task = new FutureTask<>(what);
         Thread.ofPlatform().daemon().name("stall-report").start(task);
         try {
             return task.get(patience.toMillis(), TimeUnit.MILLISECONDS);

@@ -6,8 +6,11 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -53,7 +56,7 @@ final class JvmThreads {
     static String states() {
         Map<Thread, StackTraceElement[]> all = Thread.getAllStackTraces();
         Map<Thread.State, Long> counts = all.keySet().stream()
-                .collect(Collectors.groupingBy(Thread::getState, () -> new java.util.EnumMap<>(Thread.State.class),
+                .collect(Collectors.groupingBy(Thread::getState, () -> new EnumMap<>(Thread.State.class),
                         Collectors.counting()));
         String blocked = all.entrySet().stream().filter(e -> e.getKey().getState() == Thread.State.BLOCKED)
                 .map(e -> e.getKey().getName() + " at " + (e.getValue().length > 0 ? e.getValue()[0] : "?"))
@@ -113,7 +116,7 @@ final class JvmThreads {
     }
 
     /** The LOC, RES, CAL and TLB rows of /proc/interrupts' {@code lines}, each summed over the CPU columns. */
-    static Map<String, Long> interruptTotals(java.util.List<String> lines) {
+    static Map<String, Long> interruptTotals(List<String> lines) {
         Map<String, Long> totals = new LinkedHashMap<>();
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
@@ -128,7 +131,7 @@ final class JvmThreads {
         return totals;
     }
 
-    private static final java.util.Set<String> INTERRUPT_KINDS = java.util.Set.of("LOC:", "RES:", "CAL:", "TLB:");
+    private static final Set<String> INTERRUPT_KINDS = Set.of("LOC:", "RES:", "CAL:", "TLB:");
 
     /** How many of each of {@link #hostInterrupts()} since {@code before}, e.g. {@code {LOC=1200, RES=30}}. */
     static String interruptsSince(Map<String, Long> before) {

@@ -6,6 +6,8 @@ import dev.panamax.kvm.VmFd;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestPlan;
 
+import java.util.Optional;
+
 /**
  * A workaround for the nested test host, active only with the system property {@value #PROPERTY}
  * (the nested-host runner sets it): holds one VM with an in-kernel irqchip and one vCPU that
@@ -39,14 +41,14 @@ public final class ApicKeyPin implements TestExecutionListener {
      * Creates the idle vCPU when {@value #PROPERTY} is true (benchmarks in the nested host hold
      * one too: every VM they start flips the key otherwise); empty when it is not.
      */
-    public static java.util.Optional<Held> holdIfEnabled() {
+    public static Optional<Held> holdIfEnabled() {
         if (!Boolean.getBoolean(PROPERTY)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Kvm kvm = Kvm.open();
         VmFd vm = kvm.createVm();
         vm.createIrqchip();
-        return java.util.Optional.of(new Held(kvm, vm, vm.createVcpu(0)));
+        return Optional.of(new Held(kvm, vm, vm.createVcpu(0)));
     }
 
     @Override
