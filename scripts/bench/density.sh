@@ -10,7 +10,13 @@
 # issue's goal, elsewhere). Last lines:
 #   density (64 MiB guests, ...): panamax P at once in one JVM (...), qemu Q processes (...)
 #   launch rate (n=N, both complete): panamax X guests/s, qemu Y guests/s, ratio panamax/qemu R
-# Env: BENCH_MAX, BENCH_STAGGER_MS (nested 3000, else 100), BENCH_TIMEOUT (s per step, 420).
+# A step where guests miss their marker prints a report on each: two samples 10 s apart (its
+# jiffies and system_state read from guest RAM, exits, its threads' CPU time), the JVM's busiest
+# threads, then its vCPUs' RIP named by the guest kernel's symbols and its last kernel messages.
+# Env: BENCH_MAX, BENCH_FROM (the first N, 2), BENCH_STAGGER_MS (nested 3000, else 100),
+# BENCH_TIMEOUT (s per step, 420), BENCH_PEER (qemu, or none: Panamax alone), BENCH_PANAMAX (1, or 0:
+# QEMU alone, which tells the nested host's own limits from Panamax's), BENCH_PIN (in the nested
+# host 1: hold ApicKeyPin's idle vCPU for the whole run, as the nested ITs do; 0: do not).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -30,7 +36,25 @@ if [[ ${PANAMAX_NESTED:-} == 1 ]]; then max=${BENCH_MAX:-8} stagger=${BENCH_STAG
 [[ $max =~ ^[1-9][0-9]{0,2}$ ]] || die "BENCH_MAX must be a count from 1 to 999, not '$max'"
 [[ $stagger =~ ^[0-9]+$ ]] || die "BENCH_STAGGER_MS must be milliseconds, not '$stagger'"
 [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "BENCH_TIMEOUT must be a number of seconds, not '$TIMEOUT'"
+from=${BENCH_FROM:-2}
+[[ $from =~ ^[1-9][0-9]{0,2}$ ]] || die "BENCH_FROM must be a count from 1 to 999, not '$from'"
+case ${BENCH_PEER:-qemu} in
+qemu) peer=qemu-system-x86_64 ;;
+none) peer=none ;;
+*) die "BENCH_PEER must be qemu or none, not '$BENCH_PEER'" ;;
+esac
+case ${BENCH_PANAMAX:-1} in
+1) with_panamax=true ;;
+0) with_panamax=false ;;
+*) die "BENCH_PANAMAX must be 1 or 0, not '$BENCH_PANAMAX'" ;;
+esac
+pin=false
+[[ ${PANAMAX_NESTED:-} != 1 || ${BENCH_PIN:-1} == 0 ]] || pin=true
 logs=$REPO/build/bench
 mkdir -p "$logs"
-bench_java 0 -Dpanamax.log.level=warning dev.panamax.bench.DensityBench "$REPO/build/guest" "$max" "$stagger" \
-	"$TIMEOUT" qemu-system-x86_64 2> >(tee "$logs/density.err" >&2) | tee "$logs/density.log"
+# the guest kernel's symbols name a stalled vCPU's RIP (the report goes without them if nm fails)
+map=$logs/guest.map
+nm -n "$REPO/build/guest/vmlinux" >"$map" 2>/dev/null || map=
+bench_java 0 -Dpanamax.log.level=warning -Ddensity.from="$from" -Ddensity.guestMap="$map" \
+	-Ddensity.panamax="$with_panamax" -Dpanamax.nested.pin-apic-key="$pin" \
+	dev.panamax.bench.DensityBench "$REPO/build/guest" "$max" "$stagger" "$TIMEOUT" "$peer" 2> >(tee "$logs/density.err" >&2) | tee "$logs/density.log"

@@ -1,6 +1,6 @@
 package dev.panamax.bench;
 
-import dev.panamax.vcpu.VcpuSnapshot;
+import dev.panamax.kvm.testing.ApicKeyPin;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.MicroVm;
 
@@ -9,10 +9,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -31,12 +36,19 @@ public final class DensityBench {
     /** The guest idles in init after its marker until the step stops it. */
     private static final String ARGS = "console=ttyS0 quiet panic=-1 pmx_cmd=\"sleep 3600\" pmx_after=reboot";
     private static final long MEM_MIB = 64;
+    /** How long a stalled guest's vCPUs may take to stop for the report (one stuck in the host kernel never does). */
+    private static final Duration STOP_PATIENCE = Duration.ofSeconds(60);
+    /** Kernel messages that say which clock source and tick device a guest chose. */
+    private static final Pattern TIMER_MESSAGE =
+            Pattern.compile("(?i)apic|tsc|clocksource|clockevent|timer|pit\\b|calibrat");
+    /** Between the two samples of a stalled guest. */
+    private static final Duration SAMPLE_GAP = Duration.ofSeconds(10);
 
     private DensityBench() {
     }
 
     /** One step of one VMM: how many of n reached init, in how long, and the first failure. */
-    record Step(int n, int reached, double seconds, String failure) {
+    record Step(int n, int reached, double seconds, String failure, String hostInterrupts) {
         boolean complete() {
             return reached == n;
         }
@@ -46,7 +58,8 @@ public final class DensityBench {
         }
 
         String describe() {
-            return String.format("%d/%d at init in %.1f s (%.2f guests/s)%s", reached, n, seconds, rate(),
+            return String.format("%d/%d at init in %.1f s (%.2f guests/s)%s%s", reached, n, seconds, rate(),
+                    hostInterrupts.isEmpty() ? "" : "; host interrupts " + hostInterrupts,
                     failure.isEmpty() ? "" : "; " + failure);
         }
     }
@@ -56,7 +69,18 @@ public final class DensityBench {
         /** Stops the guest and waits until its VMM let go of it. */
         void stop() throws Exception;
 
-        /** Where a guest that missed its marker stands (its vCPUs' RIP), stopping it; empty if unknown. */
+        /**
+         * How a guest that missed its marker is doing, without stopping it: a line to compare with
+         * another taken a little later (its clock, exits and threads' CPU time); empty if unknown.
+         */
+        String sample() throws Exception;
+
+        /** The guest kernel's messages about its clocks and timers (which tick it chose); empty if unknown. */
+        default String timerMessages() {
+            return "";
+        }
+
+        /** Where a guest that missed its marker stands (its vCPUs' RIP, its last kernel messages), stopping it; empty if unknown. */
         String stall() throws Exception;
     }
 
@@ -77,8 +101,11 @@ public final class DensityBench {
         Duration timeout = Duration.ofSeconds(Long.parseLong(args[3]));
         String qemu = args[4].equals("none") ? null : args[4];
 
+        Optional<GuestKernel> kernel = System.getProperty("density.guestMap", "").isEmpty() ? Optional.empty()
+                : Optional.of(GuestKernel.load(Path.of(System.getProperty("density.guestMap"))));
         Starter panamax = (i, console) -> {
-            MicroVm vm = MicroVm.start(guest.panamax("d" + i), Console.outputOnly(console));
+            String name = "d" + i;
+            MicroVm vm = MicroVm.start(guest.panamax(name), Console.outputOnly(console));
             return new Running() {
                 @Override
                 public void stop() throws InterruptedException {
@@ -86,9 +113,32 @@ public final class DensityBench {
                 }
 
                 @Override
+                public String sample() throws InterruptedException {
+                    String exits = vm.metrics().stream().filter(g -> g.aggregate().equals("vcpu"))
+                            .map(g -> g.counters().toString()).collect(Collectors.joining(" "));
+                    String clock = kernel.map(k -> "jiffies " + k.readU64(vm.memory(), "jiffies_64")
+                            + ", system_state " + k.readU32(vm.memory(), "system_state") + ", ").orElse("");
+                    String state = vm.state() + vm.awaitStop(Duration.ZERO).map(r -> " (" + r.describe() + ")").orElse("");
+                    return state + ", " + clock + "exits " + exits + ", uart " + vm.metrics().stream()
+                            .filter(g -> g.aggregate().equals("uart")).map(g -> g.counters().toString()).findFirst()
+                            .orElse("") + ", threads " + JvmThreads.cpuOf(name + "/") + ", in the host kernel "
+                            + JvmThreads.kernelView(name + "/");
+                }
+
+                @Override
+                public String timerMessages() {
+                    return kernel.map(k -> k.printkTail(vm.memory(), 1000).stream().filter(m -> TIMER_MESSAGE.matcher(m).find())
+                            .collect(Collectors.joining(" | "))).orElse("");
+                }
+
+                @Override
                 public String stall() throws InterruptedException {
-                    return vm.stopAndSnapshot().stream().map(VcpuSnapshot::describe).collect(Collectors.joining("; "))
-                            + "; serial interrupts raised again: " + vm.serialInterruptsReraised();
+                    List<String> log = kernel.map(k -> k.printkTail(vm.memory(), 12)).orElse(List.of());
+                    return vm.stopAndSnapshot().stream().map(v -> v.describe()
+                            + kernel.map(k -> " (" + k.name(v.rip()) + ")").orElse(""))
+                            .collect(Collectors.joining("; "))
+                            + "; serial interrupts raised again: " + vm.serialInterruptsReraised()
+                            + (log.isEmpty() ? "" : "; last kernel messages: " + String.join(" | ", log));
                 }
             };
         };
@@ -104,19 +154,31 @@ public final class DensityBench {
                 }
 
                 @Override
+                public String sample() {
+                    return "";
+                }
+
+                @Override
                 public String stall() {
                     return "";
                 }
             };
         };
         // one guest first: the JVM's classes loaded and compiled as in an embedder's second boot
-        Step warm = step(panamax, 1, stagger, timeout);
+        // In the nested host: every VM start would flip L1 KVM's apic_sw_disabled static key
+        // while the other guests run, which has frozen and crashed L1 (see ApicKeyPin)
+        Optional<ApicKeyPin.Held> pin = ApicKeyPin.holdIfEnabled();
+        pin.ifPresent(p -> System.out.println("pinned L1 KVM's apic_sw_disabled key with an idle vCPU"));
+        // -Ddensity.panamax=false: QEMU alone, to tell the nested host's limits from Panamax's
+        boolean withPanamax = Boolean.parseBoolean(System.getProperty("density.panamax", "true"));
+        Step warm = withPanamax ? step(panamax, 1, stagger, timeout) : new Step(1, 0, 1, "not run", "");
         System.out.println("warm-up: panamax " + warm.describe());
         SortedMap<Integer, Step> doneP = new TreeMap<>();
         SortedMap<Integer, Step> doneQ = new TreeMap<>();
         boolean pGoes = warm.complete();
         boolean qGoes = qemu != null;
-        for (int n = Math.min(2, max); (pGoes || qGoes) && n <= max; n = n == max ? max + 1 : Math.min(2 * n, max)) {
+        int from = Integer.getInteger("density.from", 2);
+        for (int n = Math.min(from, max); (pGoes || qGoes) && n <= max; n = n == max ? max + 1 : Math.min(2 * n, max)) {
             if (pGoes) {
                 Step p = step(panamax, n, stagger, timeout);
                 System.out.println("n=" + n + ": panamax " + p.describe());
@@ -145,6 +207,8 @@ public final class DensityBench {
             System.out.printf("launch rate (n=%d, both complete): panamax %.2f guests/s, qemu %.2f guests/s, ratio panamax/qemu %.2f%n",
                     p.n(), p.rate(), q.rate(), p.rate() / q.rate());
         }
+        pin.ifPresent(ApicKeyPin.Held::close);
+        System.exit(0); // a guest whose vCPU thread never stopped must not keep the JVM alive
     }
 
     /** Starts n guests STAGGER apart, waits (bounded) for every marker, then stops them all. */
@@ -152,10 +216,12 @@ public final class DensityBench {
         List<Running> running = new ArrayList<>();
         List<ConsoleMarker> consoles = new ArrayList<>();
         String failure = "";
+        Map<String, Long> interruptsBefore = JvmThreads.hostInterrupts();
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         int reached = 0;
         long last = t0;
+        String interrupts = "";
         try {
             for (int i = 0; i < n; i++) {
                 ConsoleMarker console = new ConsoleMarker();
@@ -170,25 +236,81 @@ public final class DensityBench {
                     Thread.sleep(stagger);
                 }
             }
+            List<Integer> stalled = new ArrayList<>();
             for (int i = 0; i < running.size(); i++) {
                 long left = deadline - System.nanoTime();
                 try {
                     last = Math.max(last, consoles.get(i).marker().get(Math.max(0, left), TimeUnit.NANOSECONDS));
                     reached++;
                 } catch (TimeoutException e) {
-                    if (failure.isEmpty()) {
-                        String stall = running.get(i).stall();
-                        failure = "guest " + i + ": no marker within " + timeout.toSeconds() + " s, last output: \""
-                                + consoles.get(i).lastOutput() + "\"" + (stall.isEmpty() ? "" : ", " + stall);
-                    }
+                    stalled.add(i);
                 }
+            }
+            interrupts = JvmThreads.interruptsSince(interruptsBefore);
+            String timers = running.isEmpty() ? "" : running.get(0).timerMessages();
+            if (!timers.isEmpty()) {
+                System.out.println("n=" + n + ": guest 0's kernel on its timers: " + timers);
+            }
+            if (!stalled.isEmpty()) {
+                failure = reportStalls(n, running, consoles, stalled, timeout);
             }
         } finally {
             for (Running r : running) {
-                r.stop();
+                String stuck = bounded(() -> {
+                    r.stop();
+                    return "";
+                }, STOP_PATIENCE);
+                if (!stuck.isEmpty()) {
+                    System.out.println("n=" + n + ": a guest " + stuck);
+                }
             }
         }
         double seconds = reached == n ? (last - t0) / 1e9 : timeout.toSeconds();
-        return new Step(n, reached, seconds, failure);
+        return new Step(n, reached, seconds, failure, interrupts);
+    }
+
+    /**
+     * Says on stdout how each guest that missed its marker is doing: a sample, another
+     * {@link #SAMPLE_GAP} later (does its clock tick, does it exit, do its threads get CPU), the
+     * JVM's busiest threads meanwhile and the host's load, then where its vCPUs stopped. Returns
+     * the step's failure: the first stalled guest's.
+     */
+    private static String reportStalls(int n, List<Running> running, List<ConsoleMarker> consoles, List<Integer> stalled,
+            Duration timeout) throws Exception {
+        System.out.println("n=" + n + ": " + stalled.size() + " guest(s) without a marker after " + timeout.toSeconds()
+                + " s: " + stalled + "; host " + JvmThreads.hostLoad());
+        List<String> before = new ArrayList<>();
+        for (int i : stalled) {
+            before.add(running.get(i).sample());
+        }
+        Map<String, Long> cpuBefore = JvmThreads.cpuByThread();
+        Thread.sleep(SAMPLE_GAP);
+        System.out.println("  busiest JVM threads over " + SAMPLE_GAP.toSeconds() + " s (CPU ms): "
+                + JvmThreads.busiest(cpuBefore, JvmThreads.cpuByThread(), 12));
+        System.out.println("  thread states: " + JvmThreads.states());
+        String failure = "";
+        for (int k = 0; k < stalled.size(); k++) {
+            int i = stalled.get(k);
+            System.out.println("  guest " + i + " then: " + before.get(k));
+            System.out.println("  guest " + i + " now:  " + running.get(i).sample());
+            String stall = bounded(running.get(i)::stall, STOP_PATIENCE);
+            System.out.println("  guest " + i + " stopped: " + stall + "; last output \"" + consoles.get(i).lastOutput() + "\"");
+            if (failure.isEmpty()) {
+                failure = "guest " + i + ": no marker within " + timeout.toSeconds() + " s, last output: \""
+                        + consoles.get(i).lastOutput() + "\"" + (stall.isEmpty() ? "" : ", " + stall);
+            }
+        }
+        return failure;
+    }
+
+    /** {@code what}'s answer, or a line saying it did not come within {@code patience} (it goes on in the background). */
+    private static String bounded(Callable<String> what, Duration patience) throws Exception {
+        FutureTask<String> task = new FutureTask<>(what);
+        Thread.ofPlatform().daemon().name("stall-report").start(task);
+        try {
+            return task.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return "did not stop within " + patience.toSeconds() + " s (a vCPU thread stuck in the host kernel?)";
+        }
     }
 }

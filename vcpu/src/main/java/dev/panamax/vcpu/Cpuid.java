@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * What CPUID returns on one vCPU: the host KVM's supported leaves, with this vCPU's APIC ID,
- * a topology of {@code count} single-threaded cores in one socket, the hypervisor bit, and the
- * configured feature mask applied to leaf 1.
+ * a topology of {@code count} single-threaded cores in one socket, the hypervisor bit, the
+ * TSC-deadline timer where KVM emulates it, and the configured feature mask applied to leaf 1.
  */
 public final class Cpuid {
     private Cpuid() {}
@@ -18,6 +18,7 @@ public final class Cpuid {
     static final int LEAF_TOPOLOGY = 0xb;
     static final int LEAF_AMD_SIZES = 0x8000_0008;
     private static final int ECX_HYPERVISOR = 1 << 31;
+    private static final int ECX_TSC_DEADLINE = 1 << 24;
     private static final int EDX_HTT = 1 << 28;
     private static final int TOPOLOGY_LEVEL_SMT = 1;
     private static final int TOPOLOGY_LEVEL_CORE = 2;
@@ -25,15 +26,22 @@ public final class Cpuid {
     /**
      * @param featureMask bits cleared here are cleared from leaf 1: ECX in the high 32 bits,
      *                    EDX in the low 32 bits
+     * @param tscDeadline whether KVM emulates the LAPIC's TSC-deadline mode ({@code
+     *                    KVM_CAP_TSC_DEADLINE_TIMER}, with the in-kernel irqchip), which its
+     *                    supported CPUID never shows: the VMM must set the bit, as QEMU and
+     *                    Firecracker do. Without it Linux calibrates the LAPIC timer against the
+     *                    PIT at boot, and keeps ticking on the PIT if that calibration fails
      */
-    public static List<CpuidEntry> forVcpu(List<CpuidEntry> supported, int index, int count, long featureMask) {
+    public static List<CpuidEntry> forVcpu(List<CpuidEntry> supported, int index, int count, long featureMask,
+            boolean tscDeadline) {
         int coreBits = 32 - Integer.numberOfLeadingZeros(Math.max(count - 1, 0));
         List<CpuidEntry> out = new ArrayList<>(supported.size());
         for (CpuidEntry e : supported) {
             out.add(switch (e.function()) {
                 case LEAF_FEATURES -> {
                     int ebx = (e.ebx() & 0x0000_ffff) | (index << 24) | (Math.min(count, 255) << 16);
-                    int ecx = (e.ecx() | ECX_HYPERVISOR) & (int) (featureMask >>> 32);
+                    int ecx = (e.ecx() | ECX_HYPERVISOR | (tscDeadline ? ECX_TSC_DEADLINE : 0))
+                            & (int) (featureMask >>> 32);
                     int edx = (count > 1 ? e.edx() | EDX_HTT : e.edx() & ~EDX_HTT) & (int) featureMask;
                     yield e.withEbx(ebx).withEcx(ecx).withEdx(edx);
                 }

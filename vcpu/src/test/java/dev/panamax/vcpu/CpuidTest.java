@@ -21,7 +21,7 @@ class CpuidTest {
     @Test
     void eachVcpuSeesItsOwnApicIdAndTheTopology() {
         for (int i = 0; i < 4; i++) {
-            List<CpuidEntry> cpuid = Cpuid.forVcpu(HOST, i, 4, -1L);
+            List<CpuidEntry> cpuid = Cpuid.forVcpu(HOST, i, 4, -1L, false);
             assertThat(leaf(cpuid, 1, 0).ebx() >>> 24).isEqualTo(i);
             assertThat((leaf(cpuid, 1, 0).ebx() >>> 16) & 0xff).isEqualTo(4);
             assertThat(leaf(cpuid, 1, 0).edx() & (1 << 28)).as("HTT with several logical CPUs").isNotZero();
@@ -33,16 +33,27 @@ class CpuidTest {
 
     @Test
     void hypervisorBitIsSetAndTheHypervisorLeafKept() {
-        List<CpuidEntry> cpuid = Cpuid.forVcpu(HOST, 0, 1, -1L);
+        List<CpuidEntry> cpuid = Cpuid.forVcpu(HOST, 0, 1, -1L, false);
         assertThat(leaf(cpuid, 1, 0).ecx() & (1 << 31)).isNotZero();
         assertThat(leaf(cpuid, 1, 0).edx() & (1 << 28)).as("no HTT for one CPU").isZero();
         assertThat(leaf(cpuid, 0x4000_0000, 0)).isEqualTo(leaf(HOST, 0x4000_0000, 0));
     }
 
     @Test
+    void tscDeadlineTimerIsShownOnlyWhereKvmEmulatesItAndTheMaskMayStillHideIt() {
+        int deadline = 1 << 24; // leaf 1 ECX; KVM's supported CPUID never has it (HOST lacks it too)
+        assertThat(leaf(Cpuid.forVcpu(HOST, 0, 1, -1L, true), 1, 0).ecx() & deadline).isNotZero();
+        assertThat(leaf(Cpuid.forVcpu(HOST, 0, 1, -1L, false), 1, 0).ecx() & deadline).isZero();
+        long noDeadline = ~(1L << (32 + 24));
+        assertThat(leaf(Cpuid.forVcpu(HOST, 0, 1, noDeadline, true), 1, 0).ecx() & deadline).isZero();
+        assertThat(leaf(Cpuid.forVcpu(HOST, 0, 1, -1L, true), 1, 0).ecx() & ~deadline)
+                .as("the other ECX bits as without it").isEqualTo(leaf(Cpuid.forVcpu(HOST, 0, 1, -1L, false), 1, 0).ecx());
+    }
+
+    @Test
     void featureMaskClearsLeafOneBits() {
         long noAvxNoSse2 = ~((1L << (32 + 28)) | (1L << 26)); // ECX.AVX (bit 28), EDX.SSE2 (bit 26)
-        CpuidEntry features = leaf(Cpuid.forVcpu(HOST, 0, 1, noAvxNoSse2), 1, 0);
+        CpuidEntry features = leaf(Cpuid.forVcpu(HOST, 0, 1, noAvxNoSse2, false), 1, 0);
         assertThat(features.ecx() & (1 << 28)).isZero();
         assertThat(features.edx() & (1 << 26)).isZero();
         assertThat(features.edx() & 1).as("FPU untouched").isEqualTo(1);

@@ -277,6 +277,7 @@ public final class MicroVm implements AutoCloseable {
             List<CpuidEntry> supported = kvm.supportedCpuid();
             boolean kvmclockCtrl = kvm.checkExtension(kvm_h.KVM_CAP_KVMCLOCK_CTRL) > 0;
             boolean tscControl = kvm.checkExtension(kvm_h.KVM_CAP_TSC_CONTROL) > 0;
+            boolean tscDeadline = kvm.checkExtension(kvm_h.KVM_CAP_TSC_DEADLINE_TIMER) > 0;
             for (int i = 0; i < machine.vcpuCount(); i++) {
                 VcpuFd vcpu = own(resources, vm.createVcpu(i));
                 microVm.vcpus.add(vcpu);
@@ -288,7 +289,7 @@ public final class MicroVm implements AutoCloseable {
                     }
                 } else {
                     VcpuSetup.configure(vcpu, Cpuid.forVcpu(supported, i, machine.vcpuCount(),
-                            machine.cpuidFeatureMask()), true);
+                            machine.cpuidFeatureMask(), tscDeadline), true);
                     if (i == 0) {
                         VcpuSetup.enter(vcpu, plan.cpu()); // the others wait for the kernel's INIT/SIPI
                     }

@@ -121,6 +121,7 @@ public final class kvm_h {
     public static final int KVM_CAP_XSAVE = 55;
     public static final int KVM_CAP_XCRS = 56;
     public static final int KVM_CAP_TSC_CONTROL = 60;
+    public static final int KVM_CAP_TSC_DEADLINE_TIMER = 72;
     public static final int KVM_CAP_GET_TSC_KHZ = 61;
     public static final int KVM_CAP_XSAVE2 = 208;
     public static final int KVM_CAP_IMMEDIATE_EXIT = 136;

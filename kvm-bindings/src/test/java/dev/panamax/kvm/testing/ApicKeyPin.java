@@ -6,6 +6,8 @@ import dev.panamax.kvm.VmFd;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestPlan;
 
+import java.util.Optional;
+
 /**
  * A workaround for the nested test host, active only with the system property {@value #PROPERTY}
  * (the nested-host runner sets it): holds one VM with an in-kernel irqchip and one vCPU that
@@ -23,29 +25,48 @@ public final class ApicKeyPin implements TestExecutionListener {
     /** System property that turns the pin on. */
     public static final String PROPERTY = "panamax.nested.pin-apic-key";
 
-    private Kvm kvm;
-    private VmFd vm;
-    private VcpuFd vcpu;
+    private Held held;
+
+    /** The idle vCPU, holding the key while open; closing lets it go. */
+    public record Held(Kvm kvm, VmFd vm, VcpuFd vcpu) implements AutoCloseable {
+        @Override
+        public void close() {
+            vcpu.close();
+            vm.close();
+            kvm.close();
+        }
+    }
+
+    /**
+     * Creates the idle vCPU when {@value #PROPERTY} is true (benchmarks in the nested host hold
+     * one too: every VM they start flips the key otherwise); empty when it is not.
+     */
+    public static Optional<Held> holdIfEnabled() {
+        if (!Boolean.getBoolean(PROPERTY)) {
+            return Optional.empty();
+        }
+        Kvm kvm = Kvm.open();
+        VmFd vm = kvm.createVm();
+        vm.createIrqchip();
+        return Optional.of(new Held(kvm, vm, vm.createVcpu(0)));
+    }
 
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
-        if (!Boolean.getBoolean(PROPERTY) || kvm != null) {
+        if (held != null) {
             return;
         }
-        kvm = Kvm.open();
-        vm = kvm.createVm();
-        vm.createIrqchip();
-        vcpu = vm.createVcpu(0);
-        System.out.println("[progress] pinned L1 KVM's apic_sw_disabled key with an idle vCPU");
+        held = holdIfEnabled().orElse(null);
+        if (held != null) {
+            System.out.println("[progress] pinned L1 KVM's apic_sw_disabled key with an idle vCPU");
+        }
     }
 
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
-        if (kvm != null) {
-            vcpu.close();
-            vm.close();
-            kvm.close();
-            kvm = null;
+        if (held != null) {
+            held.close();
+            held = null;
         }
     }
 }
