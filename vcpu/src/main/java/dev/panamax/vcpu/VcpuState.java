@@ -29,13 +29,14 @@ import java.util.function.Consumer;
  * <p>The byte arrays are owned by the record: callers must not change them.
  *
  * @param tscKhz   the guest's TSC frequency; 0 when the host cannot tell (no KVM_CAP_GET_TSC_KHZ)
- * @param msrs     MSR index to value, in KVM's index-list order (restored in that order)
+ * @param msrs     MSR index to value, in KVM's index-list order but for IA32_TSC_DEADLINE, which
+ *                 goes last (restored in that order; see {@link #deadlineAfterTsc})
  */
 public record VcpuState(int id, List<CpuidEntry> cpuid, int tscKhz, int mpState, byte[] regs, byte[] sregs,
         byte[] xsave, byte[] xcrs, byte[] debugregs, byte[] lapic, Map<Integer, Long> msrs, byte[] vcpuEvents) {
     public VcpuState {
         cpuid = List.copyOf(cpuid);
-        msrs = Collections.unmodifiableMap(new LinkedHashMap<>(msrs)); // Map.copyOf would lose the order
+        msrs = Collections.unmodifiableMap(deadlineAfterTsc(msrs)); // Map.copyOf would lose the order
         requireSize("regs", regs, kvm_regs.LAYOUT.byteSize());
         requireSize("sregs", sregs, kvm_sregs.LAYOUT.byteSize());
         if (xsave.length < kvm_xsave.LAYOUT.byteSize() || xsave.length % 4 != 0) {
@@ -56,6 +57,44 @@ public record VcpuState(int id, List<CpuidEntry> cpuid, int tscKhz, int mpState,
         }
     }
 
+    /** IA32_TSC_DEADLINE: the LAPIC timer's deadline in TSC-deadline mode; 0 when none is armed. */
+    static final int IA32_TSC_DEADLINE = 0x6e0;
+
+    /**
+     * The MSRs in their order, IA32_TSC_DEADLINE moved last. KVM arms the restored deadline's
+     * timer against the guest's TSC as it is when the deadline is written, so the TSC must be
+     * back first; KVM's index list puts the deadline (an emulated MSR) after IA32_TSC, this keeps
+     * it so whatever the list (Firecracker's fix for guests whose timer never fired after a
+     * restore, firecracker#4666).
+     */
+    static LinkedHashMap<Integer, Long> deadlineAfterTsc(Map<Integer, Long> msrs) {
+        LinkedHashMap<Integer, Long> ordered = new LinkedHashMap<>(msrs);
+        Long deadline = ordered.remove(IA32_TSC_DEADLINE);
+        if (deadline != null) {
+            ordered.put(IA32_TSC_DEADLINE, deadline);
+        }
+        return ordered;
+    }
+
+    /**
+     * The MSRs as read at a pause, with a zero IA32_TSC_DEADLINE replaced by the TSC: KVM clears
+     * the deadline when the timer fires, and an interrupt not yet delivered when the vCPU stopped
+     * is not in the snapshot, so the restored guest would wait for a tick that never comes (what
+     * Firecracker saw after restores, firecracker#4618). A deadline of "now" fires
+     * once at once and Linux takes a tick early. KVM ignores the write when the LAPIC timer is not
+     * in TSC-deadline mode.
+     */
+    static Map<Integer, Long> withDeadlineRearmed(Map<Integer, Long> msrs) {
+        Long deadline = msrs.get(IA32_TSC_DEADLINE);
+        Long tsc = msrs.get(BootMsrs.IA32_TSC);
+        if (deadline == null || deadline != 0 || tsc == null) {
+            return msrs;
+        }
+        Map<Integer, Long> rearmed = new LinkedHashMap<>(msrs);
+        rearmed.put(IA32_TSC_DEADLINE, tsc);
+        return rearmed;
+    }
+
     /**
      * Reads a vCPU that is outside KVM_RUN (a paused VM's), mp_state before vcpu_events as KVM
      * requires (reading mp_state settles pending INIT/SIPI events into it).
@@ -74,7 +113,7 @@ public record VcpuState(int id, List<CpuidEntry> cpuid, int tscKhz, int mpState,
                     read(a, kvm_xcrs.LAYOUT.byteSize(), vcpu::getXcrs),
                     read(a, kvm_debugregs.LAYOUT.byteSize(), vcpu::getDebugRegs),
                     read(a, kvm_lapic_state.LAYOUT.byteSize(), vcpu::getLapic),
-                    vcpu.getMsrs(msrIndices), events);
+                    withDeadlineRearmed(vcpu.getMsrs(msrIndices)), events);
         }
     }
 
