@@ -43,13 +43,17 @@ final class BootHang extends AssertionError {
 
     /** Stops and closes {@code vm}, and describes the hang: {@code what} the test waited for and the vCPUs. */
     static BootHang of(MicroVm vm, String what, Throwable cause) throws InterruptedException {
-        List<VcpuSnapshot> vcpus = vm.stopAndSnapshot();
-        long reraised = vm.serialInterruptsReraised();
+        String where = where(vm);
         vm.close();
+        return new BootHang(what + "; " + where, cause);
+    }
+
+    /** Stops {@code vm}'s vCPUs (the VM stays open) and says where each was, and the serial re-raises. */
+    static String where(MicroVm vm) throws InterruptedException {
+        List<VcpuSnapshot> vcpus = vm.stopAndSnapshot();
         TreeMap<Long, String> symbols = kernelSymbols();
-        String where = vcpus.stream().map(v -> v.describe() + symbolOf(symbols, v.rip()))
-                .collect(Collectors.joining("; "));
-        return new BootHang(what + "; " + where + "; serial interrupts raised again: " + reraised, cause);
+        return vcpus.stream().map(v -> v.describe() + symbolOf(symbols, v.rip())).collect(Collectors.joining("; "))
+                + "; serial interrupts raised again: " + vm.serialInterruptsReraised();
     }
 
     private static String symbolOf(TreeMap<Long, String> symbols, long rip) {

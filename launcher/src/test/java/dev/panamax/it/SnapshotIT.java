@@ -122,6 +122,11 @@ class SnapshotIT {
                     assertThat(listing.group(1).trim().split(" +"))
                             .as("round %d: files on its drive", round)
                             .containsExactlyInAnyOrder("a", "lost+found", "round" + round);
+                } catch (AssertionError e) {
+                    // where a restored guest that stopped answering was: vCPUs, queues, serial re-raises
+                    String devices = vm.describeDevices();
+                    throw new AssertionError("round " + round + ": " + e.getMessage() + "; " + BootHang.where(vm)
+                            + "; devices: " + devices, e);
                 } finally {
                     vm.close();
                 }
