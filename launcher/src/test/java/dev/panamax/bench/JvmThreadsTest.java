@@ -3,6 +3,8 @@ package dev.panamax.bench;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +27,11 @@ class JvmThreadsTest {
 
     @Test
     void aThreadsOwnNameIsFoundInTheHostKernelsView() throws Exception {
+        // HotSpot gives the OS thread its name on the thread itself, before run(): until the
+        // thread runs, the kernel's view can still lack it
+        CountDownLatch running = new CountDownLatch(1);
         Thread t = Thread.ofPlatform().name("jt-probe/vcpu-0").start(() -> {
+            running.countDown();
             try {
                 Thread.sleep(5_000);
             } catch (InterruptedException e) {
@@ -33,6 +39,7 @@ class JvmThreadsTest {
             }
         });
         try {
+            assertThat(running.await(5, TimeUnit.SECONDS)).as("the probe thread runs").isTrue();
             assertThat(JvmThreads.kernelView("jt-probe/")).startsWith("[vcpu-0 ").contains(" wchan ");
             assertThat(JvmThreads.cpuOf("jt-probe/")).startsWith("[vcpu-0 ");
         } finally {
