@@ -47,8 +47,24 @@ public final class DensityBench {
     private DensityBench() {
     }
 
+    /**
+     * What a step's VMM processes hold with every guest at init: their resident set, the part of
+     * it that is guest RAM the guests touched, and their threads (one JVM, or n QEMU processes).
+     */
+    record Footprint(long rssKib, long guestKib, int threads) {
+        /** The VMMs' own memory, guest RAM left out (issue 12's footprint), per guest. */
+        double ownMibPerGuest(int n) {
+            return (rssKib - guestKib) / 1024.0 / n;
+        }
+
+        String describe(int n) {
+            return String.format("RSS %.1f MiB of which guest RAM %.1f MiB, the VMM's own %.1f MiB (%.1f MiB per guest), %d threads",
+                    rssKib / 1024.0, guestKib / 1024.0, (rssKib - guestKib) / 1024.0, ownMibPerGuest(n), threads);
+        }
+    }
+
     /** One step of one VMM: how many of n reached init, in how long, and the first failure. */
-    record Step(int n, int reached, double seconds, String failure, String hostInterrupts) {
+    record Step(int n, int reached, double seconds, String failure, String hostInterrupts, Optional<Footprint> footprint) {
         boolean complete() {
             return reached == n;
         }
@@ -58,7 +74,8 @@ public final class DensityBench {
         }
 
         String describe() {
-            return String.format("%d/%d at init in %.1f s (%.2f guests/s)%s%s", reached, n, seconds, rate(),
+            return String.format("%d/%d at init in %.1f s (%.2f guests/s)%s%s%s", reached, n, seconds, rate(),
+                    footprint.map(f -> "; " + f.describe(n)).orElse(""),
                     hostInterrupts.isEmpty() ? "" : "; host interrupts " + hostInterrupts,
                     failure.isEmpty() ? "" : "; " + failure);
         }
@@ -82,6 +99,12 @@ public final class DensityBench {
 
         /** Where a guest that missed its marker stands (its vCPUs' RIP, its last kernel messages), stopping it; empty if unknown. */
         String stall() throws Exception;
+
+        /** The process that runs the guest (this JVM for Panamax's). */
+        long pid();
+
+        /** Where the guest's RAM is mapped in {@link #pid()}. */
+        List<ProcessMemory.Range> guestRam();
     }
 
     @FunctionalInterface
@@ -132,6 +155,16 @@ public final class DensityBench {
                 }
 
                 @Override
+                public long pid() {
+                    return ProcessHandle.current().pid();
+                }
+
+                @Override
+                public List<ProcessMemory.Range> guestRam() {
+                    return vm.memory().regions().stream().map(r -> new ProcessMemory.Range(r.hostAddress(), r.size())).toList();
+                }
+
+                @Override
                 public String stall() throws InterruptedException {
                     List<String> log = kernel.map(k -> k.printkTail(vm.memory(), 12)).orElse(List.of());
                     return vm.stopAndSnapshot().stream().map(v -> v.describe()
@@ -162,6 +195,16 @@ public final class DensityBench {
                 public String stall() {
                     return "";
                 }
+
+                @Override
+                public long pid() {
+                    return p.pid();
+                }
+
+                @Override
+                public List<ProcessMemory.Range> guestRam() {
+                    return ProcessMemory.anonymousMappingsOf(p.pid(), MEM_MIB << 20);
+                }
             };
         };
         // one guest first: the JVM's classes loaded and compiled as in an embedder's second boot
@@ -171,7 +214,7 @@ public final class DensityBench {
         pin.ifPresent(p -> System.out.println("pinned L1 KVM's apic_sw_disabled key with an idle vCPU"));
         // -Ddensity.panamax=false: QEMU alone, to tell the nested host's limits from Panamax's
         boolean withPanamax = Boolean.parseBoolean(System.getProperty("density.panamax", "true"));
-        Step warm = withPanamax ? step(panamax, 1, stagger, timeout) : new Step(1, 0, 1, "not run", "");
+        Step warm = withPanamax ? step(panamax, 1, stagger, timeout) : new Step(1, 0, 1, "not run", "", Optional.empty());
         System.out.println("warm-up: panamax " + warm.describe());
         SortedMap<Integer, Step> doneP = new TreeMap<>();
         SortedMap<Integer, Step> doneQ = new TreeMap<>();
@@ -206,6 +249,12 @@ public final class DensityBench {
             Step q = doneQ.get(doneP.lastKey());
             System.out.printf("launch rate (n=%d, both complete): panamax %.2f guests/s, qemu %.2f guests/s, ratio panamax/qemu %.2f%n",
                     p.n(), p.rate(), q.rate(), p.rate() / q.rate());
+            if (p.footprint().isPresent() && q.footprint().isPresent()) {
+                double pm = p.footprint().get().ownMibPerGuest(p.n());
+                double qm = q.footprint().get().ownMibPerGuest(q.n());
+                System.out.printf("footprint per guest (n=%d, VMM RSS minus touched guest RAM, over n): panamax %.1f MiB,"
+                        + " qemu %.1f MiB, ratio panamax/qemu %.2f%n", p.n(), pm, qm, pm / qm);
+            }
         }
         pin.ifPresent(ApicKeyPin.Held::close);
         System.exit(0); // a guest whose vCPU thread never stopped must not keep the JVM alive
@@ -222,6 +271,7 @@ public final class DensityBench {
         int reached = 0;
         long last = t0;
         String interrupts = "";
+        Optional<Footprint> footprint = Optional.empty();
         try {
             for (int i = 0; i < n; i++) {
                 ConsoleMarker console = new ConsoleMarker();
@@ -247,6 +297,9 @@ public final class DensityBench {
                 }
             }
             interrupts = JvmThreads.interruptsSince(interruptsBefore);
+            if (stalled.isEmpty()) {
+                footprint = Optional.of(footprint(running));
+            }
             String timers = running.isEmpty() ? "" : running.get(0).timerMessages();
             if (!timers.isEmpty()) {
                 System.out.println("n=" + n + ": guest 0's kernel on its timers: " + timers);
@@ -266,7 +319,25 @@ public final class DensityBench {
             }
         }
         double seconds = reached == n ? (last - t0) / 1e9 : timeout.toSeconds();
-        return new Step(n, reached, seconds, failure, interrupts);
+        return new Step(n, reached, seconds, failure, interrupts, footprint);
+    }
+
+    /** The running guests' VMM processes: their resident sets and threads, and the guests' touched RAM in them. */
+    private static Footprint footprint(List<Running> running) {
+        long guestKib = 0;
+        for (Running r : running) {
+            for (ProcessMemory.Range ram : r.guestRam()) {
+                guestKib += ProcessMemory.residentKib(r.pid(), ram);
+            }
+        }
+        long rssKib = 0;
+        int threads = 0;
+        for (long pid : running.stream().mapToLong(Running::pid).distinct().toArray()) {
+            ProcessMemory.Status s = ProcessMemory.status(pid);
+            rssKib += s.rssKib();
+            threads += s.threads();
+        }
+        return new Footprint(rssKib, guestKib, threads);
     }
 
     /**
