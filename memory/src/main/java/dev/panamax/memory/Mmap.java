@@ -17,8 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * mmap and munmap, the only C calls guest RAM needs (and, for snapshot images, open, close,
  * memfd_create and lseek's SEEK_DATA/SEEK_HOLE), bound here so that this module depends on
  * nothing but the JDK (the KVM bindings serve the VM, not its RAM). The downcall handles are made
- * once; each call captures errno itself, because the JVM may overwrite it before Java code could
- * read it.
+ * once (the images' on first use); each call captures errno itself, because the JVM may overwrite
+ * it before Java code could read it.
  */
 final class Mmap {
     private static final int PROT_READ = 0x1;
@@ -42,14 +42,17 @@ final class Mmap {
     private static final MethodHandle MMAP = downcall("mmap",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
-    /** open(2) is variadic (the mode); the third argument is passed as one, 0. */
-    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle MEMFD_CREATE = downcall("memfd_create",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-
-    private static final MethodHandle LSEEK = downcall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    /** Snapshot images' calls, linked when a restore first needs one (a downcall stub costs a launch tens of ms). */
+    private static final class ImageCalls {
+        /** open(2) is variadic (the mode); the third argument is passed as one, 0. */
+        static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle MEMFD_CREATE = downcall("memfd_create",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle LSEEK = downcall("lseek",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
 
     private Mmap() {}
 
@@ -74,13 +77,13 @@ final class Mmap {
     /** Opens {@code path} read-only; returns the file descriptor. */
     static int openReadOnly(String path) {
         return call("open", () -> "open(" + path + ")",
-                (state, arena) -> (int) OPEN.invokeExact(state, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC, 0));
+                (state, arena) -> (int) ImageCalls.OPEN.invokeExact(state, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC, 0));
     }
 
     /** An anonymous in-memory file ({@code memfd_create}); returns its descriptor. */
     static int memfd(String name) {
         return call("memfd_create", () -> "memfd_create(" + name + ")",
-                (state, arena) -> (int) MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC));
+                (state, arena) -> (int) ImageCalls.MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC));
     }
 
     /** The start of the first data at or after {@code offset} in file {@code fd}, or -1 when there is none. */
@@ -98,7 +101,7 @@ final class Mmap {
             MemorySegment state = call.allocate(CALL_STATE);
             long at;
             try {
-                at = (long) LSEEK.invokeExact(state, fd, offset, whence);
+                at = (long) ImageCalls.LSEEK.invokeExact(state, fd, offset, whence);
             } catch (Throwable t) {
                 throw new IllegalStateException("lseek downcall", t);
             }
@@ -114,7 +117,7 @@ final class Mmap {
     }
 
     static void close(int fd) {
-        call("close", () -> "close(" + fd + ")", (state, arena) -> (int) CLOSE.invokeExact(state, fd));
+        call("close", () -> "close(" + fd + ")", (state, arena) -> (int) ImageCalls.CLOSE.invokeExact(state, fd));
     }
 
     /** Maps {@code size} bytes of private, anonymous, zeroed memory; returns its host address. */

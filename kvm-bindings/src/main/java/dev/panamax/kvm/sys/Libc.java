@@ -15,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The libc calls a VMM needs, as downcall handles created once. Every call that can fail
+ * The libc calls a VMM needs, as downcall handles created once, when first used. Every call that can fail
  * captures {@code errno} ({@link Linker.Option#captureCallState}) into a caller-supplied
  * segment of {@link #CAPTURE_STATE_LAYOUT}, so a thread can reuse one segment and read
  * errno with {@link #errno(MemorySegment)} without allocating.
@@ -81,50 +81,93 @@ public final class Libc {
     /** tcsetattr: apply the settings now. */
     public static final int TCSANOW = 0;
 
-    private static final MethodHandle OPEN = capturing("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCNTL_PTR = capturing("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IOCTL_PTR = capturing("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IOCTL_LONG = capturing("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle MMAP = capturing("mmap",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = capturing("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle MADVISE = capturing("madvise",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle READ = capturing("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = capturing("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle PREAD = capturing("pread",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle PWRITE = capturing("pwrite",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle EPOLL_CREATE1 = capturing("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = capturing("epoll_ctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = capturing("epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SIGACTION = capturing("sigaction",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle PTHREAD_SELF = plain("pthread_self", FunctionDescriptor.of(JAVA_LONG));
-    private static final MethodHandle PTHREAD_KILL = plain("pthread_kill",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle CLOCK_GETTIME = capturing("clock_gettime",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle CURRENT_SIGRTMIN = plain("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle PRCTL = capturing("prctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle SYSCALL3 = capturing("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle TCGETATTR = capturing("tcgetattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle TCSETATTR = capturing("tcsetattr",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle CFMAKERAW = plain("cfmakeraw", FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    // Each group of calls is linked when first used (a holder class per group: the JVM runs its
+    // initialiser once, on first access), so a launch links only the downcalls it makes: a
+    // downcall stub is a class spun at run time, tens of milliseconds each, and more under emulation.
+
+    /** Open, close and fcntl: what opening /dev/kvm (or a probe) needs. */
+    private static final class FileCalls {
+        static final MethodHandle OPEN = capturing("open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+        static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle FCNTL_PTR = capturing("fcntl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
+    }
+
+    /** Read and write, also at an offset. */
+    private static final class Io {
+        static final MethodHandle READ = capturing("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle WRITE = capturing("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle PREAD = capturing("pread",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle PWRITE = capturing("pwrite",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    }
+
+    /** Ioctl with a pointer or an integer argument. */
+    private static final class Ioctls {
+        static final MethodHandle IOCTL_PTR = capturing("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+        static final MethodHandle IOCTL_LONG = capturing("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    }
+
+    /** Mmap, munmap, madvise. */
+    private static final class Mappings {
+        static final MethodHandle MMAP = capturing("mmap",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        static final MethodHandle MUNMAP = capturing("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle MADVISE = capturing("madvise",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    }
+
+    /** Epoll and eventfd: the event loops. */
+    private static final class Events {
+        static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle EPOLL_CREATE1 = capturing("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle EPOLL_CTL = capturing("epoll_ctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle EPOLL_WAIT = capturing("epoll_wait",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    /** Signals to threads: kicking vCPUs out of KVM_RUN. */
+    private static final class Signals {
+        static final MethodHandle SIGACTION = capturing("sigaction",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle PTHREAD_SELF = plain("pthread_self", FunctionDescriptor.of(JAVA_LONG));
+        static final MethodHandle PTHREAD_KILL = plain("pthread_kill",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+        static final MethodHandle CURRENT_SIGRTMIN = plain("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /** CPU-time clocks (metrics). */
+    private static final class Clock {
+        static final MethodHandle CLOCK_GETTIME = capturing("clock_gettime",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    /** Prctl and syscall: installing the seccomp filter. */
+    private static final class Seccomp {
+        static final MethodHandle PRCTL = capturing("prctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
+        static final MethodHandle SYSCALL3 = capturing("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
+    }
+
+    /** Termios: a console on a terminal. */
+    private static final class Terminal {
+        static final MethodHandle TCGETATTR = capturing("tcgetattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle TCSETATTR = capturing("tcsetattr",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle CFMAKERAW = plain("cfmakeraw", FunctionDescriptor.ofVoid(ADDRESS));
+    }
+
+    /** Strerror, for messages. */
+    private static final class Errors {
+        static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     private static MethodHandle capturing(String name, FunctionDescriptor fd, Linker.Option... more) {
         Linker.Option[] options = new Linker.Option[more.length + 1];
@@ -160,7 +203,7 @@ public final class Libc {
     /** {@code strerror(errno)}, for messages. */
     public static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) Errors.STRERROR.invokeExact(errno);
             return s.reinterpret(256).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -169,7 +212,7 @@ public final class Libc {
 
     public static int open(MemorySegment state, MemorySegment path, int flags) {
         try {
-            return (int) OPEN.invokeExact(state, path, flags, 0);
+            return (int) FileCalls.OPEN.invokeExact(state, path, flags, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -177,7 +220,7 @@ public final class Libc {
 
     public static int close(MemorySegment state, int fd) {
         try {
-            return (int) CLOSE.invokeExact(state, fd);
+            return (int) FileCalls.CLOSE.invokeExact(state, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -186,7 +229,7 @@ public final class Libc {
     /** {@code fcntl(fd, cmd, pointer)}. */
     public static int fcntl(MemorySegment state, int fd, int cmd, MemorySegment arg) {
         try {
-            return (int) FCNTL_PTR.invokeExact(state, fd, cmd, arg);
+            return (int) FileCalls.FCNTL_PTR.invokeExact(state, fd, cmd, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -195,7 +238,7 @@ public final class Libc {
     /** {@code ioctl(fd, request, pointer)}. */
     public static int ioctl(MemorySegment state, int fd, long request, MemorySegment arg) {
         try {
-            return (int) IOCTL_PTR.invokeExact(state, fd, request, arg);
+            return (int) Ioctls.IOCTL_PTR.invokeExact(state, fd, request, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -204,7 +247,7 @@ public final class Libc {
     /** {@code ioctl(fd, request, integer)}. */
     public static int ioctl(MemorySegment state, int fd, long request, long arg) {
         try {
-            return (int) IOCTL_LONG.invokeExact(state, fd, request, arg);
+            return (int) Ioctls.IOCTL_LONG.invokeExact(state, fd, request, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -212,7 +255,7 @@ public final class Libc {
 
     public static long mmap(MemorySegment state, long addr, long length, int prot, int flags, int fd, long offset) {
         try {
-            return (long) MMAP.invokeExact(state, addr, length, prot, flags, fd, offset);
+            return (long) Mappings.MMAP.invokeExact(state, addr, length, prot, flags, fd, offset);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -221,7 +264,7 @@ public final class Libc {
     /** {@code clock_gettime(clock, ts)}; {@code ts} is a {@code struct timespec} (two longs: seconds, nanoseconds). */
     public static int clockGettime(MemorySegment state, int clock, MemorySegment timespec) {
         try {
-            return (int) CLOCK_GETTIME.invokeExact(state, clock, timespec);
+            return (int) Clock.CLOCK_GETTIME.invokeExact(state, clock, timespec);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -229,7 +272,7 @@ public final class Libc {
 
     public static int munmap(MemorySegment state, long addr, long length) {
         try {
-            return (int) MUNMAP.invokeExact(state, addr, length);
+            return (int) Mappings.MUNMAP.invokeExact(state, addr, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -237,7 +280,7 @@ public final class Libc {
 
     public static int madvise(MemorySegment state, long addr, long length, int advice) {
         try {
-            return (int) MADVISE.invokeExact(state, addr, length, advice);
+            return (int) Mappings.MADVISE.invokeExact(state, addr, length, advice);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -245,7 +288,7 @@ public final class Libc {
 
     public static int eventfd(MemorySegment state, int initval, int flags) {
         try {
-            return (int) EVENTFD.invokeExact(state, initval, flags);
+            return (int) Events.EVENTFD.invokeExact(state, initval, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -253,7 +296,7 @@ public final class Libc {
 
     public static long read(MemorySegment state, int fd, MemorySegment buf, long count) {
         try {
-            return (long) READ.invokeExact(state, fd, buf, count);
+            return (long) Io.READ.invokeExact(state, fd, buf, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -261,7 +304,7 @@ public final class Libc {
 
     public static long write(MemorySegment state, int fd, MemorySegment buf, long count) {
         try {
-            return (long) WRITE.invokeExact(state, fd, buf, count);
+            return (long) Io.WRITE.invokeExact(state, fd, buf, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -269,7 +312,7 @@ public final class Libc {
 
     public static long pread(MemorySegment state, int fd, MemorySegment buf, long count, long offset) {
         try {
-            return (long) PREAD.invokeExact(state, fd, buf, count, offset);
+            return (long) Io.PREAD.invokeExact(state, fd, buf, count, offset);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -277,7 +320,7 @@ public final class Libc {
 
     public static long pwrite(MemorySegment state, int fd, MemorySegment buf, long count, long offset) {
         try {
-            return (long) PWRITE.invokeExact(state, fd, buf, count, offset);
+            return (long) Io.PWRITE.invokeExact(state, fd, buf, count, offset);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -285,7 +328,7 @@ public final class Libc {
 
     public static int epoll_create1(MemorySegment state, int flags) {
         try {
-            return (int) EPOLL_CREATE1.invokeExact(state, flags);
+            return (int) Events.EPOLL_CREATE1.invokeExact(state, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -293,7 +336,7 @@ public final class Libc {
 
     public static int epoll_ctl(MemorySegment state, int epfd, int op, int fd, MemorySegment event) {
         try {
-            return (int) EPOLL_CTL.invokeExact(state, epfd, op, fd, event);
+            return (int) Events.EPOLL_CTL.invokeExact(state, epfd, op, fd, event);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -301,7 +344,7 @@ public final class Libc {
 
     public static int epoll_wait(MemorySegment state, int epfd, MemorySegment events, int maxEvents, int timeoutMs) {
         try {
-            return (int) EPOLL_WAIT.invokeExact(state, epfd, events, maxEvents, timeoutMs);
+            return (int) Events.EPOLL_WAIT.invokeExact(state, epfd, events, maxEvents, timeoutMs);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -309,7 +352,7 @@ public final class Libc {
 
     public static int sigaction(MemorySegment state, int signal, MemorySegment action, MemorySegment oldAction) {
         try {
-            return (int) SIGACTION.invokeExact(state, signal, action, oldAction);
+            return (int) Signals.SIGACTION.invokeExact(state, signal, action, oldAction);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -318,7 +361,7 @@ public final class Libc {
     /** The calling thread's {@code pthread_t}. */
     public static long pthread_self() {
         try {
-            return (long) PTHREAD_SELF.invokeExact();
+            return (long) Signals.PTHREAD_SELF.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -327,7 +370,7 @@ public final class Libc {
     /** Sends {@code signal} to one thread; returns 0 or an error number (pthreads do not set errno). */
     public static int pthread_kill(long thread, int signal) {
         try {
-            return (int) PTHREAD_KILL.invokeExact(thread, signal);
+            return (int) Signals.PTHREAD_KILL.invokeExact(thread, signal);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -336,7 +379,7 @@ public final class Libc {
     /** glibc's SIGRTMIN, which it decides at run time. */
     public static int sigrtmin() {
         try {
-            return (int) CURRENT_SIGRTMIN.invokeExact();
+            return (int) Signals.CURRENT_SIGRTMIN.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -345,7 +388,7 @@ public final class Libc {
     /** {@code prctl(option, a2, a3, a4, a5)}. */
     public static int prctl(MemorySegment state, int option, long a2, long a3, long a4, long a5) {
         try {
-            return (int) PRCTL.invokeExact(state, option, a2, a3, a4, a5);
+            return (int) Seccomp.PRCTL.invokeExact(state, option, a2, a3, a4, a5);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -354,7 +397,7 @@ public final class Libc {
     /** {@code syscall(number, a1, a2, a3)}: a system call libc has no wrapper for (seccomp). */
     public static long syscall(MemorySegment state, long number, long a1, long a2, long a3) {
         try {
-            return (long) SYSCALL3.invokeExact(state, number, a1, a2, a3);
+            return (long) Seccomp.SYSCALL3.invokeExact(state, number, a1, a2, a3);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -362,7 +405,7 @@ public final class Libc {
 
     public static int tcgetattr(MemorySegment state, int fd, MemorySegment termios) {
         try {
-            return (int) TCGETATTR.invokeExact(state, fd, termios);
+            return (int) Terminal.TCGETATTR.invokeExact(state, fd, termios);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -370,7 +413,7 @@ public final class Libc {
 
     public static int tcsetattr(MemorySegment state, int fd, int when, MemorySegment termios) {
         try {
-            return (int) TCSETATTR.invokeExact(state, fd, when, termios);
+            return (int) Terminal.TCSETATTR.invokeExact(state, fd, when, termios);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -379,7 +422,7 @@ public final class Libc {
     /** Makes {@code termios} raw: no echo, no line editing, no signals from keys, 8-bit input and output. */
     public static void cfmakeraw(MemorySegment termios) {
         try {
-            CFMAKERAW.invokeExact(termios);
+            Terminal.CFMAKERAW.invokeExact(termios);
         } catch (Throwable t) {
             throw rethrow(t);
         }
