@@ -48,13 +48,11 @@ case ${BENCH_PANAMAX:-1} in
 0) with_panamax=false ;;
 *) die "BENCH_PANAMAX must be 1 or 0, not '$BENCH_PANAMAX'" ;;
 esac
-pin=false
-[[ ${PANAMAX_NESTED:-} != 1 || ${BENCH_PIN:-1} == 0 ]] || pin=true
 logs=$REPO/build/bench
 mkdir -p "$logs"
 # the guest kernel's symbols name a stalled vCPU's RIP (the report goes without them if nm fails)
 map=$logs/guest.map
 nm -n "$REPO/build/guest/vmlinux" >"$map" 2>/dev/null || map=
 bench_java 0 -Dpanamax.log.level=warning -Ddensity.from="$from" -Ddensity.guestMap="$map" \
-	-Ddensity.panamax="$with_panamax" -Dpanamax.nested.pin-apic-key="$pin" \
+	-Ddensity.panamax="$with_panamax" \
 	dev.panamax.bench.DensityBench "$REPO/build/guest" "$max" "$stagger" "$TIMEOUT" "$peer" 2> >(tee "$logs/density.err" >&2) | tee "$logs/density.log"

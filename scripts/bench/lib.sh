@@ -72,7 +72,13 @@ bench_java() {
 	local repo opts=() limit=$1
 	shift
 	repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-	[[ ${PANAMAX_NESTED:-} != 1 ]] || opts=(-XX:UseAVX=0 -XX:-UseSHA)
+	# in the nested host: C1 only, as the nested ITs and scripts/panamax (TCG has run HotSpot's
+	# half-patched method entries); benchmarks that start VMs hold ApicKeyPin's idle vCPU
+	# (BENCH_PIN=0 not), which keeps VM starts from flipping L1 KVM's apic_sw_disabled key
+	if [[ ${PANAMAX_NESTED:-} == 1 ]]; then
+		opts=(-XX:UseAVX=0 -XX:-UseSHA -XX:TieredStopAtLevel=1)
+		[[ ${BENCH_PIN:-1} == 0 ]] || opts+=(-Dpanamax.nested.pin-apic-key=true)
+	fi
 	timeout "$limit" "$JAVA_HOME/bin/java" "${opts[@]}" --enable-native-access=ALL-UNNAMED \
 		-cp "$repo/launcher/target/test-classes:$repo/launcher/target/classes:$(cat "$repo/launcher/target/it-classpath.txt")" "$@"
 }

@@ -8,7 +8,8 @@
 # nested test host (or directly where /dev/kvm is hardware KVM). Last lines, medians:
 #   warm-boot (median of N): MicroVm.start -> vCPUs start X ms; -> first guest entry Y ms; -> init marker Z s
 #   warm-boot vs qemu-microvm process: start -> first entry ... (ratio); start -> init ... (ratio); first entry -> init ...
-# Env: BENCH_ROUNDS (5), BENCH_TIMEOUT (s per boot, 180).
+# In the nested host the JVM holds ApicKeyPin's idle vCPU, as density.sh and the nested ITs do.
+# Env: BENCH_ROUNDS (5), BENCH_TIMEOUT (s per boot, 180), BENCH_PIN (1; 0: no pin).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

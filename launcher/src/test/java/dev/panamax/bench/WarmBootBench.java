@@ -1,6 +1,7 @@
 package dev.panamax.bench;
 
 import dev.panamax.kvm.KvmHost;
+import dev.panamax.kvm.testing.ApicKeyPin;
 import dev.panamax.vmm.Console;
 import dev.panamax.vmm.MicroVm;
 
@@ -44,6 +45,9 @@ public final class WarmBootBench {
         int rounds = Integer.parseInt(args[1]);
         String qemu = args[2].equals("none") ? null : args[2];
         Duration timeout = Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 180);
+        // in the nested host (bench_java sets the property): VM starts must not flip L1 KVM's
+        // apic_sw_disabled key while the other VMM's guest runs, nor cost the toggle in the timings
+        Optional<ApicKeyPin.Held> pin = ApicKeyPin.holdIfEnabled();
         Optional<HostTrace> trace = HostTrace.open();
         if (trace.isEmpty()) {
             System.err.println("warm-boot: no writable tracefs with kvm events: first-entry times not measured");
@@ -84,6 +88,7 @@ public final class WarmBootBench {
             }
         } finally {
             trace.ifPresent(HostTrace::close);
+            pin.ifPresent(ApicKeyPin.Held::close);
         }
     }
 
