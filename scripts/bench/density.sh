@@ -10,6 +10,9 @@
 # issue's goal, elsewhere). Last lines:
 #   density (64 MiB guests, ...): panamax P at once in one JVM (...), qemu Q processes (...)
 #   launch rate (n=N, both complete): panamax X guests/s, qemu Y guests/s, ratio panamax/qemu R
+#   footprint per guest (n=N, VMM PSS minus touched guest RAM, over n): panamax A MiB, qemu B MiB, ratio R
+# (each complete step also prints its VMMs' RSS and PSS, the guests' touched RAM counted page by
+# page in /proc/PID/pagemap, and threads: one JVM against N processes).
 # A step where guests miss their marker prints a report on each: two samples 10 s apart (its
 # jiffies and system_state read from guest RAM, exits, its threads' CPU time), the JVM's busiest
 # threads, then its vCPUs' RIP named by the guest kernel's symbols and its last kernel messages.

@@ -48,18 +48,21 @@ public final class DensityBench {
     }
 
     /**
-     * What a step's VMM processes hold with every guest at init: their resident set, the part of
-     * it that is guest RAM the guests touched, and their threads (one JVM, or n QEMU processes).
+     * What a step's VMM processes hold with every guest at init: their resident and proportional
+     * sets summed, the part that is guest RAM the guests touched (private, so in both sums whole),
+     * and their threads (one JVM, or n QEMU processes). The VMM's own is the PSS part: RSS summed
+     * over n processes would count their shared binary and libraries n times.
      */
-    record Footprint(long rssKib, long guestKib, int threads) {
+    record Footprint(long rssKib, long pssKib, long guestKib, int threads) {
         /** The VMMs' own memory, guest RAM left out (issue 12's footprint), per guest. */
         double ownMibPerGuest(int n) {
-            return (rssKib - guestKib) / 1024.0 / n;
+            return (pssKib - guestKib) / 1024.0 / n;
         }
 
         String describe(int n) {
-            return String.format("RSS %.1f MiB of which guest RAM %.1f MiB, the VMM's own %.1f MiB (%.1f MiB per guest), %d threads",
-                    rssKib / 1024.0, guestKib / 1024.0, (rssKib - guestKib) / 1024.0, ownMibPerGuest(n), threads);
+            return String.format("RSS %.1f MiB, PSS %.1f MiB, of which guest RAM %.1f MiB; the VMM's own (PSS) %.1f MiB"
+                    + " (%.1f MiB per guest; by RSS %.1f), %d threads", rssKib / 1024.0, pssKib / 1024.0, guestKib / 1024.0,
+                    (pssKib - guestKib) / 1024.0, ownMibPerGuest(n), (rssKib - guestKib) / 1024.0 / n, threads);
         }
     }
 
@@ -252,7 +255,7 @@ public final class DensityBench {
             if (p.footprint().isPresent() && q.footprint().isPresent()) {
                 double pm = p.footprint().get().ownMibPerGuest(p.n());
                 double qm = q.footprint().get().ownMibPerGuest(q.n());
-                System.out.printf("footprint per guest (n=%d, VMM RSS minus touched guest RAM, over n): panamax %.1f MiB,"
+                System.out.printf("footprint per guest (n=%d, VMM PSS minus touched guest RAM, over n): panamax %.1f MiB,"
                         + " qemu %.1f MiB, ratio panamax/qemu %.2f%n", p.n(), pm, qm, pm / qm);
             }
         }
@@ -331,13 +334,15 @@ public final class DensityBench {
             }
         }
         long rssKib = 0;
+        long pssKib = 0;
         int threads = 0;
         for (long pid : running.stream().mapToLong(Running::pid).distinct().toArray()) {
             ProcessMemory.Status s = ProcessMemory.status(pid);
             rssKib += s.rssKib();
+            pssKib += s.pssKib();
             threads += s.threads();
         }
-        return new Footprint(rssKib, guestKib, threads);
+        return new Footprint(rssKib, pssKib, guestKib, threads);
     }
 
     /**

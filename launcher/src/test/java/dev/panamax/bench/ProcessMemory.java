@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * A process's memory as a footprint benchmark splits it (issue 12: "VMM RSS minus guest-touched
- * memory"): its whole resident set from /proc/PID/status, and how much of a guest's RAM range is
+ * memory"): its whole resident and proportional sets, and how much of a guest's RAM range is
  * resident, counted page by page in /proc/PID/pagemap (exact whatever the kernel merged the range's
  * mapping with). Linux only; reading another process's pagemap needs the rights ptrace would.
  */
@@ -27,8 +27,12 @@ final class ProcessMemory {
     /** A host virtual address range. */
     record Range(long start, long length) {}
 
-    /** What /proc/PID/status says: resident set (KiB) and thread count. */
-    record Status(long rssKib, int threads) {}
+    /**
+     * What /proc/PID/status and smaps_rollup say: resident set and proportional set (KiB: shared
+     * pages, such as a binary's and its libraries' text, divided among the processes that map
+     * them, so that the sum over many processes counts each page once) and thread count.
+     */
+    record Status(long rssKib, long pssKib, int threads) {}
 
     static Status status(long pid) {
         long rss = -1;
@@ -41,10 +45,17 @@ final class ProcessMemory {
                 threads = Integer.parseInt(f[1]);
             }
         }
-        if (rss < 0 || threads < 0) {
-            throw new IllegalStateException("no VmRSS/Threads in /proc/" + pid + "/status");
+        long pss = -1;
+        for (String line : lines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+            String[] f = line.split("\\s+");
+            if (f[0].equals("Pss:")) {
+                pss = Long.parseLong(f[1]);
+            }
         }
-        return new Status(rss, threads);
+        if (rss < 0 || pss < 0 || threads < 0) {
+            throw new IllegalStateException("no VmRSS/Threads in /proc/" + pid + "/status or Pss in its smaps_rollup");
+        }
+        return new Status(rss, pss, threads);
     }
 
     /** KiB of {@code range} in process {@code pid} that are in RAM (not swapped, not untouched). */

@@ -34,6 +34,7 @@ class ProcessMemoryTest {
     void theProcessStatusHasItsResidentSetAndThreads() {
         ProcessMemory.Status status = ProcessMemory.status(SELF);
         assertThat(status.rssKib()).isPositive();
+        assertThat(status.pssKib()).isPositive().isLessThanOrEqualTo(status.rssKib());
         assertThat(status.threads()).isGreaterThanOrEqualTo(1);
     }
 
