@@ -23,10 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -93,7 +91,8 @@ final class Muxer implements AutoCloseable {
 
     // Event loop state.
     private final Set<Connection> open = new HashSet<>();
-    private final Map<Long, Connection> streams = new HashMap<>();
+    /** Streams by {@link Connection#key}: looked up per packet, so a map that boxes no key. */
+    private final LongMap<Connection> streams = new LongMap<>();
     private final Set<Integer> hostPorts = new HashSet<>();
     private final ArrayDeque<Connection> rxQueue = new ArrayDeque<>();
     private final long[] resets = new long[MAX_RESETS];
