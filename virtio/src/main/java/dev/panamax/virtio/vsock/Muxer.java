@@ -101,6 +101,9 @@ final class Muxer implements AutoCloseable {
     private int nextHostPort = FIRST_HOST_PORT;
     private boolean interestChanged;
     private final MemorySegment rxHeader = MemorySegment.ofArray(new byte[Header.SIZE]);
+    /** Views of TX payloads (gathered into host sockets) and RX buffers (host sockets read into). */
+    private final ChainViews txViews = new ChainViews(false);
+    private final ChainViews rxViews = new ChainViews(true);
 
     // Firecracker's vsock metrics, counted on the event loop under the device lock (one writer).
     // rx is towards the guest, tx from it; bytes are payload bytes.
@@ -538,9 +541,9 @@ final class Muxer implements AutoCloseable {
             return;
         }
         txBytes.add(len);
-        ByteBuffer[] payload;
+        ChainViews payload;
         try {
-            payload = ChainBytes.views(memory, chain, false, Header.SIZE, Header.SIZE + len);
+            payload = txViews.of(memory, chain, Header.SIZE, Header.SIZE + len);
         } catch (GuestMemoryException e) {
             LOG.debug("vsock {}: RW payload outside guest memory: {}", udsPath, e.getMessage());
             reset(c);
@@ -549,7 +552,7 @@ final class Muxer implements AutoCloseable {
         if (c.toHost == null) {
             long written;
             try {
-                written = c.channel.write(payload);
+                written = payload.writeTo(c.channel);
             } catch (IOException e) {
                 txWriteFails.increment();
                 reset(c);
@@ -562,20 +565,10 @@ final class Muxer implements AutoCloseable {
             }
         }
         // The host socket is slow: keep the rest (bounded by the credit check above).
-        ByteBuffer b = room(c, (int) remaining(payload));
-        for (ByteBuffer p : payload) {
-            b.put(p);
-        }
+        ByteBuffer b = room(c, (int) payload.remaining());
+        payload.copyRemainingTo(b);
         b.flip();
         creditUpdateIfDue(c);
-    }
-
-    private static long remaining(ByteBuffer[] buffers) {
-        long n = 0;
-        for (ByteBuffer b : buffers) {
-            n += b.remaining();
-        }
-        return n;
     }
 
     /** {@link Connection#toHost} in write mode with room for {@code n} more bytes. */
@@ -706,7 +699,7 @@ final class Muxer implements AutoCloseable {
             long max = Math.min(Math.min(capacity - Header.SIZE, MAX_PAYLOAD), c.peerCredit());
             long n;
             try {
-                n = max == 0 ? 0 : c.channel.read(ChainBytes.views(memory, chain, true, Header.SIZE, Header.SIZE + max));
+                n = max == 0 ? 0 : rxViews.of(memory, chain, Header.SIZE, Header.SIZE + max).readFrom(c.channel);
             } catch (IOException e) {
                 rxReadFails.increment();
                 reset(c);
@@ -874,8 +867,16 @@ final class Muxer implements AutoCloseable {
         return b.toString();
     }
 
+    /** The driver activated the device: guest buffers are viewed in {@code memory} from now on. Event loop thread. */
+    void activate(GuestMemory memory) {
+        txViews.use(memory.bufferWindows());
+        rxViews.use(memory.bufferWindows());
+    }
+
     /** The driver reset the device: every stream is gone; the listener stays. */
     void dropAll() {
+        txViews.use(null);
+        rxViews.use(null);
         for (Connection c : List.copyOf(open)) {
             close(c);
         }
