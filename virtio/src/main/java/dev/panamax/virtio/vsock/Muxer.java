@@ -177,14 +177,16 @@ final class Muxer implements AutoCloseable {
         try {
             while (!closed) {
                 long heldUntil = requestsHeldUntil;
-                long heldFor = heldUntil == 0 ? 0 : heldUntil - System.nanoTime();
                 if (heldUntil == 0) {
                     selector.select();
-                } else if (heldFor > 0) {
-                    selector.select(Math.max(1, heldFor / 1_000_000));
                 } else {
-                    wake.run(); // the event loop lets the held REQUESTs go (pollHost)
-                    selector.select();
+                    long heldFor = heldUntil - System.nanoTime();
+                    if (heldFor > 0) {
+                        selector.select(Math.max(1, heldFor / 1_000_000));
+                    } else {
+                        wake.run(); // the event loop lets the held REQUESTs go (pollHost)
+                        selector.select();
+                    }
                 }
                 Set<SelectionKey> selected = selector.selectedKeys();
                 if (closed || selected.isEmpty()) {
