@@ -228,7 +228,8 @@ final class Muxer implements AutoCloseable {
         }
         readyPublished = false;
         try {
-            for (SelectionKey key : ready) {
+            for (int i = 0; i < ready.size(); i++) { // indexed: no iterator per hand-over
+                SelectionKey key = ready.get(i);
                 if (!key.isValid()) {
                     continue; // closed earlier in this batch
                 }
