@@ -3,7 +3,8 @@
 # (dev.panamax.device.BusBench), the split virtqueue's pop and publish
 # (dev.panamax.virtio.VirtqueueBench), a 4 KiB virtio-blk read and write against a temporary
 # image (dev.panamax.virtio.BlockRequestBench), a virtio-net frame each way over a stub backend
-# (dev.panamax.virtio.NetFrameBench). No peer to compare with: JMH's own figures (ns
+# (dev.panamax.virtio.NetFrameBench), a 1 KiB vsock packet each way to a real Unix socket
+# (dev.panamax.virtio.VsockBench). No peer to compare with: JMH's own figures (ns
 # or us per operation, with its error bars), on this machine, no KVM needed.
 # Usage: scripts/bench/jmh.sh [JMH ARGS...] (default: every benchmark; e.g. `Bus` for a regex,
 # `-prof gc` for allocation per operation). Results also go to build/bench/jmh.txt.

@@ -1,6 +1,7 @@
 package dev.panamax.memory;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,8 +13,14 @@ import java.util.List;
  * <p>Same rules as {@link GuestMemory#slice} and {@link GuestMemory#readOnlySlice}: the range
  * must lie wholly inside one region, else {@link GuestMemoryException}; a writable view marks
  * its pages dirty, a read-only one does not. One owner at a time (a device under its lock):
- * the buffer returned is valid until the next call on this object, and must not outlive the
- * guest memory it came from. Made by {@link GuestMemory#bufferWindows()}.
+ * the buffer returned is valid until the next call on this object for the same slot, and must
+ * not outlive the guest memory it came from. Made by {@link GuestMemory#bufferWindows()}.
+ *
+ * <p>Slots: a gathering write or scattering read ({@code channel.write(ByteBuffer[])}) needs
+ * several views at once, possibly in one window, so each slot has its own buffers (duplicates
+ * of slot 0's, sharing the memory) and views of different slots are distinct objects, valid
+ * together. A slot's buffers are made the first time it is used, so a caller that needs at most
+ * n views at once allocates only until it has used n slots.
  */
 public final class BufferWindows {
     /** The longest range one call may view. */
@@ -26,23 +33,24 @@ public final class BufferWindows {
     private static final long STRIDE = 1L << 30;
 
     private final Mapping[] mappings;
-    private final ByteBuffer[][] writable;
-    private final ByteBuffer[][] readOnly;
+    /** [slot][mapping][window]; slots past 0 made on first use. */
+    private ByteBuffer[][][] writable;
+    private ByteBuffer[][][] readOnly;
 
     BufferWindows(List<Mapping> mappings) {
         this.mappings = mappings.toArray(Mapping[]::new);
-        this.writable = new ByteBuffer[this.mappings.length][];
-        this.readOnly = new ByteBuffer[this.mappings.length][];
+        this.writable = new ByteBuffer[1][this.mappings.length][];
+        this.readOnly = new ByteBuffer[1][this.mappings.length][];
         for (int m = 0; m < this.mappings.length; m++) {
             long size = this.mappings[m].host().byteSize();
             int count = (int) ((size + STRIDE - 1) / STRIDE);
-            writable[m] = new ByteBuffer[count];
-            readOnly[m] = new ByteBuffer[count];
+            writable[0][m] = new ByteBuffer[count];
+            readOnly[0][m] = new ByteBuffer[count];
             for (int k = 0; k < count; k++) {
                 long start = k * STRIDE;
-                writable[m][k] = this.mappings[m].host().asSlice(start, Math.min(STRIDE + MAX_LENGTH, size - start))
-                        .asByteBuffer();
-                readOnly[m][k] = writable[m][k].asReadOnlyBuffer();
+                writable[0][m][k] = this.mappings[m].host()
+                        .asSlice(start, Math.min(STRIDE + MAX_LENGTH, size - start)).asByteBuffer();
+                readOnly[0][m][k] = writable[0][m][k].asReadOnlyBuffer();
             }
         }
     }
@@ -55,7 +63,16 @@ public final class BufferWindows {
      * @throws IllegalArgumentException when {@code length} is negative or over {@link #MAX_LENGTH}
      */
     public ByteBuffer writable(long address, int length) {
-        return window(writable, address, length, true);
+        return writable(address, length, 0);
+    }
+
+    /**
+     * {@link #writable(long, int)} in {@code slot}: a buffer distinct from every other slot's.
+     *
+     * @throws IllegalArgumentException also when {@code slot} is negative
+     */
+    public ByteBuffer writable(long address, int length, int slot) {
+        return window(true, address, length, slot);
     }
 
     /**
@@ -66,13 +83,29 @@ public final class BufferWindows {
      * @throws IllegalArgumentException when {@code length} is negative or over {@link #MAX_LENGTH}
      */
     public ByteBuffer readOnly(long address, int length) {
-        return window(readOnly, address, length, false);
+        return readOnly(address, length, 0);
     }
 
-    private ByteBuffer window(ByteBuffer[][] windows, long address, int length, boolean markDirty) {
+    /**
+     * {@link #readOnly(long, int)} in {@code slot}: a buffer distinct from every other slot's.
+     *
+     * @throws IllegalArgumentException also when {@code slot} is negative
+     */
+    public ByteBuffer readOnly(long address, int length, int slot) {
+        return window(false, address, length, slot);
+    }
+
+    private ByteBuffer window(boolean markDirty, long address, int length, int slot) {
         if (length < 0 || length > MAX_LENGTH) {
             throw new IllegalArgumentException("buffer window of " + length + " bytes is not in 0.." + MAX_LENGTH);
         }
+        if (slot < 0) {
+            throw new IllegalArgumentException("buffer window slot " + slot + " is negative");
+        }
+        if (slot >= writable.length) {
+            addSlots(slot + 1);
+        }
+        ByteBuffer[][] windows = markDirty ? writable[slot] : readOnly[slot];
         for (int m = 0; m < mappings.length; m++) {
             Mapping mapping = mappings[m];
             if (mapping.region().contains(address, length)) {
@@ -89,5 +122,25 @@ public final class BufferWindows {
             }
         }
         throw new GuestMemoryException(address, length);
+    }
+
+    /** Makes slots up to {@code count}: duplicates of slot 0's windows (same memory, own position and limit). */
+    private void addSlots(int count) {
+        int first = writable.length;
+        writable = Arrays.copyOf(writable, count);
+        readOnly = Arrays.copyOf(readOnly, count);
+        for (int slot = first; slot < count; slot++) {
+            writable[slot] = new ByteBuffer[mappings.length][];
+            readOnly[slot] = new ByteBuffer[mappings.length][];
+            for (int m = 0; m < mappings.length; m++) {
+                int windows = writable[0][m].length;
+                writable[slot][m] = new ByteBuffer[windows];
+                readOnly[slot][m] = new ByteBuffer[windows];
+                for (int k = 0; k < windows; k++) {
+                    writable[slot][m][k] = writable[0][m][k].duplicate();
+                    readOnly[slot][m][k] = readOnly[0][m][k].duplicate();
+                }
+            }
+        }
     }
 }

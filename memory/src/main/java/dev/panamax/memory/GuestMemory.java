@@ -378,6 +378,26 @@ public final class GuestMemory implements AutoCloseable {
         MemorySegment.copy(bytes, 0, slice(address, bytes.length), ValueLayout.JAVA_BYTE, 0, bytes.length);
     }
 
+    /**
+     * Copies {@code length} bytes of guest memory at {@code address} into {@code into} at
+     * {@code offset}; marks nothing dirty. Unlike a copy out of {@link #readOnlySlice}, it makes
+     * no segment, so per-packet paths need not rely on escape analysis.
+     */
+    public void copyTo(long address, MemorySegment into, long offset, long length) {
+        Mapping m = mapping(address, length);
+        MemorySegment.copy(m.host(), address - m.region().guestAddress(), into, offset, length);
+    }
+
+    /**
+     * Copies {@code length} bytes of {@code from} at {@code offset} into guest memory at
+     * {@code address}, marking its pages dirty; as {@link #copyTo}, it makes no segment.
+     */
+    public void copyFrom(MemorySegment from, long offset, long address, long length) {
+        Mapping m = mapping(address, length);
+        markDirty(m, address, length);
+        MemorySegment.copy(from, offset, m.host(), address - m.region().guestAddress(), length);
+    }
+
     /** Copies {@code length} bytes of guest memory at {@code address} into a new array. */
     public byte[] read(long address, int length) {
         return view(address, length).toArray(ValueLayout.JAVA_BYTE);
@@ -392,7 +412,8 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private Mapping find(long address, long length) {
-        for (Mapping m : mappings) {
+        for (int i = 0; i < mappings.size(); i++) { // indexed: per-packet paths make no iterator
+            Mapping m = mappings.get(i);
             if (m.region().contains(address, length)) {
                 return m;
             }

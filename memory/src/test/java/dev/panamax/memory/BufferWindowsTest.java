@@ -60,16 +60,49 @@ class BufferWindowsTest {
             windows.readOnly(0, (int) (64 * PAGE));
             windows.writable(5 * PAGE - 1, 2); // pages 4 and 5
             windows.writable(9 * PAGE, (int) PAGE); // page 9 only
-            MemorySegment bitmap = arena.allocate(GuestMemory.dirtyBitmapBytes(64 * PAGE), 8);
-            memory.drainDirtyPages(0, bitmap);
-            BitSet dirty = new BitSet();
-            for (int p = 0; p < 64; p++) {
-                if (DirtyBitmap.isSet(bitmap, p)) {
-                    dirty.set(p);
-                }
-            }
-            assertThat(dirty).isEqualTo(BitSet.valueOf(new long[] {(1L << 4) | (1L << 5) | (1L << 9)}));
+            assertThat(drain(memory, arena)).isEqualTo(BitSet.valueOf(new long[] {(1L << 4) | (1L << 5) | (1L << 9)}));
         }
+    }
+
+    /** A gathering write takes several views at once: each slot's is its own buffer, even within one window. */
+    @Test
+    void viewsOfDifferentSlotsAreValidTogether() {
+        try (GuestMemory memory = GuestMemory.anonymous(RANGES, true); Arena arena = Arena.ofConfined()) {
+            memory.write(HIGH, new byte[] {10, 11, 12, 13, 14, 15, 16, 17});
+            BufferWindows windows = memory.bufferWindows();
+            ByteBuffer a = windows.readOnly(HIGH, 2, 0);
+            ByteBuffer b = windows.readOnly(HIGH + 4, 3, 3);
+            ByteBuffer c = windows.readOnly(PAGE, 1, 1);
+            assertThat(List.of(a, b, c)).doesNotHaveDuplicates();
+            assertThat(b.isReadOnly()).isTrue();
+            byte[] got = new byte[5];
+            a.get(got, 0, 2);
+            b.get(got, 2, 3);
+            assertThat(got).containsExactly(10, 11, 14, 15, 16);
+            assertThat(windows.readOnly(HIGH + 1, 1, 3)).as("a slot's next call moves its own view").isSameAs(b);
+
+            drain(memory, arena); // forget the test's own write
+            windows.writable(7 * PAGE, 1, 5).put((byte) 42);
+            windows.writable(2 * PAGE, 1, 2).put((byte) 43);
+            assertThat(memory.read(7 * PAGE, 1)).containsExactly(42);
+            assertThat(memory.read(2 * PAGE, 1)).containsExactly(43);
+            assertThat(drain(memory, arena)).isEqualTo(BitSet.valueOf(new long[] {(1L << 2) | (1L << 7)}));
+            assertThatThrownBy(() -> windows.writable(0, 1, -1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("buffer window slot -1 is negative");
+        }
+    }
+
+    /** The dirty pages of region 0 since the last drain. */
+    private static BitSet drain(GuestMemory memory, Arena arena) {
+        MemorySegment bitmap = arena.allocate(GuestMemory.dirtyBitmapBytes(64 * PAGE), 8);
+        memory.drainDirtyPages(0, bitmap);
+        BitSet dirty = new BitSet();
+        for (int p = 0; p < 64; p++) {
+            if (DirtyBitmap.isSet(bitmap, p)) {
+                dirty.set(p);
+            }
+        }
+        return dirty;
     }
 
     /** ByteBuffers are int-indexed: a region past 2 GiB is reached through several windows. */

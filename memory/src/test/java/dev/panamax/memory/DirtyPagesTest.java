@@ -84,6 +84,8 @@ class DirtyPagesTest {
             m.writeU16Release(0x1_0000_0000L + 2 * PAGE, (short) 1);
             m.write(40 * PAGE, new byte[] {1});
             m.slice(99 * PAGE, 1).fill((byte) 7); // a writable view: marked
+            m.copyFrom(MemorySegment.ofArray(new byte[8]), 0, 60 * PAGE - 4, 8); // pages 59 and 60
+            m.copyTo(14 * PAGE, MemorySegment.ofArray(new byte[8]), 0, 8);
             m.readU64(10 * PAGE);
             m.read(11 * PAGE, 100);
             m.readU16Acquire(12 * PAGE);
@@ -95,6 +97,7 @@ class DirtyPagesTest {
             BitSet expectedLow = new BitSet();
             expectedLow.set(5, 7);
             expectedLow.set(40);
+            expectedLow.set(59, 61);
             expectedLow.set(99);
             assertThat(marked(low, 100)).isEqualTo(expectedLow);
             assertThat(marked(high, 8).stream().toArray()).containsExactly(2);

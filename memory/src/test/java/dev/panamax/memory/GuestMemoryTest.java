@@ -7,6 +7,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +60,21 @@ class GuestMemoryTest {
         assertThatThrownBy(() -> GuestMemory.anonymous(List.of(new GuestMemory.Range(0, 1L << 60))))
                 .isInstanceOf(MappingException.class)
                 .hasMessage("mmap(" + (1L << 60) + " bytes of guest RAM) failed: errno 12 (ENOMEM: not enough memory)");
+    }
+
+    @Test
+    void copiesMoveBytesBetweenGuestRamAndASegmentWithinOneRegionOnly() {
+        try (GuestMemory m = layout()) {
+            m.copyFrom(MemorySegment.ofArray(new byte[] {9, 1, 2, 3, 9}), 1, HIGH + 10, 3);
+            assertThat(m.read(HIGH + 9, 5)).containsExactly(0, 1, 2, 3, 0);
+            byte[] out = new byte[6];
+            m.copyTo(HIGH + 10, MemorySegment.ofArray(out), 2, 3);
+            assertThat(out).containsExactly(0, 0, 1, 2, 3, 0);
+            MemorySegment eight = MemorySegment.ofArray(new byte[8]);
+            assertThatThrownBy(() -> m.copyFrom(eight, 0, LOW_SIZE - 4, 8)).isInstanceOf(GuestMemoryException.class)
+                    .hasMessage("guest-physical range [0xfffc, +0x8) is outside guest RAM");
+            assertThatThrownBy(() -> m.copyTo(HIGH - 1, eight, 0, 2)).isInstanceOf(GuestMemoryException.class);
+        }
     }
 
     @Test

@@ -10,9 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -189,10 +186,10 @@ class BlockDeviceTest {
         new Random(11).nextBytes(data);
 
         BlockClient.Pending w = c.submit(BlockClient.T_OUT, 8, data, 0);
-        dirtyPages(memory); // forget the driver's own writes: what follows is the device's
+        DirtyPages.drain(memory, MockDriver.RAM_SIZE); // forget the driver's own writes: what follows is the device's
         driver.kick(0);
         assertThat(c.complete(w).status()).isEqualTo(BlockDevice.S_OK);
-        BitSet afterWrite = dirtyPages(memory);
+        BitSet afterWrite = DirtyPages.drain(memory, MockDriver.RAM_SIZE);
         assertThat(sectors(Files.readAllBytes(image), 8, 32)).isEqualTo(data);
         assertThat(afterWrite.get((int) (w.status() / GuestMemory.PAGE_SIZE))).as("the status byte's page").isTrue();
         // Whole pages only: the first and last may share theirs with the rings, header or status.
@@ -205,36 +202,13 @@ class BlockDeviceTest {
         driver.resetAllocator(w.mark());
 
         BlockClient.Pending r = c.submit(BlockClient.T_IN, 8, null, data.length);
-        dirtyPages(memory);
+        DirtyPages.drain(memory, MockDriver.RAM_SIZE);
         driver.kick(0);
         assertThat(c.complete(r).data()).isEqualTo(data);
-        BitSet afterRead = dirtyPages(memory);
-        BitSet readPages = pages(r.data(), data.length);
+        BitSet afterRead = DirtyPages.drain(memory, MockDriver.RAM_SIZE);
+        BitSet readPages = DirtyPages.of(r.data(), data.length);
         readPages.andNot(afterRead);
         assertThat(readPages).as("data pages of a read request not marked dirty").isEqualTo(new BitSet());
-    }
-
-    /** The pages {@code [address, address + length)} touches. */
-    private static BitSet pages(long address, long length) {
-        BitSet pages = new BitSet();
-        pages.set((int) (address / GuestMemory.PAGE_SIZE), (int) ((address + length - 1) / GuestMemory.PAGE_SIZE) + 1);
-        return pages;
-    }
-
-    /** Drains the VMM's dirty-page bitmap of region 0 (KVM's layout: bit p of u64 word p / 64). */
-    private static BitSet dirtyPages(GuestMemory memory) {
-        long pages = MockDriver.RAM_SIZE / GuestMemory.PAGE_SIZE;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment bitmap = arena.allocate(GuestMemory.dirtyBitmapBytes(MockDriver.RAM_SIZE), 8);
-            memory.drainDirtyPages(0, bitmap);
-            BitSet dirty = new BitSet();
-            for (int p = 0; p < pages; p++) {
-                if ((bitmap.getAtIndex(ValueLayout.JAVA_LONG, p / 64) >>> (p % 64) & 1) != 0) {
-                    dirty.set(p);
-                }
-            }
-            return dirty;
-        }
     }
 
     @Test

@@ -83,7 +83,7 @@ class VsockDeviceTest {
         }
     }
 
-    private static byte[] readExactly(SocketChannel s, int n) throws IOException {
+    static byte[] readExactly(SocketChannel s, int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining()) {
             if (s.read(b) < 0) {

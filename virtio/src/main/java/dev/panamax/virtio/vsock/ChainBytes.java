@@ -4,13 +4,14 @@ import dev.panamax.memory.GuestMemory;
 import dev.panamax.virtio.DescriptorChain;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 
 /**
  * The device-readable (TX) or device-writable (RX) buffers of a chain as one byte stream: a
  * packet is a header then its payload, split across descriptors however the driver likes.
- * Every access goes through {@link GuestMemory#slice}, so a buffer outside guest RAM throws its
- * {@code GuestMemoryException} before any byte moves.
+ * A buffer touched must lie wholly in guest RAM, else its {@code GuestMemoryException} is thrown
+ * before any of its bytes move; bytes go through {@link GuestMemory#copyTo} and
+ * {@link GuestMemory#copyFrom} (which alone marks pages dirty), so a packet makes no segment.
+ * Socket I/O views the same bytes through {@link ChainViews}.
  */
 final class ChainBytes {
     private ChainBytes() {}
@@ -47,10 +48,11 @@ final class ChainBytes {
             long from = Math.max(at, start);
             long to = Math.min(end, start + length);
             if (from < to) {
+                memory.requireInside(address, length); // the whole buffer, before any byte moves
                 if (toGuest) {
-                    MemorySegment.copy(bytes, from - at, memory.slice(address, length), from - start, to - from);
+                    memory.copyFrom(bytes, from - at, address + (from - start), to - from);
                 } else {
-                    MemorySegment.copy(memory.readOnlySlice(address, length), from - start, bytes, from - at, to - from);
+                    memory.copyTo(address + (from - start), bytes, from - at, to - from);
                 }
             }
             start += length;
@@ -58,41 +60,5 @@ final class ChainBytes {
                 return;
             }
         }
-    }
-
-    /**
-     * Direct views of stream bytes {@code [from, to)} for scattering and gathering socket I/O
-     * (no copy through the heap); at most {@code to - from} bytes, fewer if the chain is shorter.
-     */
-    static ByteBuffer[] views(GuestMemory memory, DescriptorChain chain, boolean writable, long from, long to) {
-        int count = 0;
-        long start = 0;
-        for (int i = 0; i < chain.count(); i++) {
-            if (chain.isWriteOnly(i) == writable) {
-                if (Math.max(from, start) < Math.min(to, start + chain.length(i))) {
-                    count++;
-                }
-                start += chain.length(i);
-            }
-        }
-        ByteBuffer[] views = new ByteBuffer[count];
-        int v = 0;
-        start = 0;
-        for (int i = 0; i < chain.count(); i++) {
-            if (chain.isWriteOnly(i) != writable) {
-                continue;
-            }
-            long address = chain.address(i);
-            long length = chain.length(i);
-            long a = Math.max(from, start);
-            long b = Math.min(to, start + length);
-            if (a < b) {
-                MemorySegment guest = writable ? memory.slice(address, length)
-                        : memory.readOnlySlice(address, length);
-                views[v++] = guest.asSlice(a - start, b - a).asByteBuffer();
-            }
-            start += length;
-        }
-        return views;
     }
 }

@@ -23,10 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -93,7 +91,8 @@ final class Muxer implements AutoCloseable {
 
     // Event loop state.
     private final Set<Connection> open = new HashSet<>();
-    private final Map<Long, Connection> streams = new HashMap<>();
+    /** Streams by {@link Connection#key}: looked up per packet, so a map that boxes no key. */
+    private final LongMap<Connection> streams = new LongMap<>();
     private final Set<Integer> hostPorts = new HashSet<>();
     private final ArrayDeque<Connection> rxQueue = new ArrayDeque<>();
     private final long[] resets = new long[MAX_RESETS];
@@ -102,6 +101,9 @@ final class Muxer implements AutoCloseable {
     private int nextHostPort = FIRST_HOST_PORT;
     private boolean interestChanged;
     private final MemorySegment rxHeader = MemorySegment.ofArray(new byte[Header.SIZE]);
+    /** Views of TX payloads (gathered into host sockets) and RX buffers (host sockets read into). */
+    private final ChainViews txViews = new ChainViews(false);
+    private final ChainViews rxViews = new ChainViews(true);
 
     // Firecracker's vsock metrics, counted on the event loop under the device lock (one writer).
     // rx is towards the guest, tx from it; bytes are payload bytes.
@@ -175,14 +177,16 @@ final class Muxer implements AutoCloseable {
         try {
             while (!closed) {
                 long heldUntil = requestsHeldUntil;
-                long heldFor = heldUntil == 0 ? 0 : heldUntil - System.nanoTime();
                 if (heldUntil == 0) {
                     selector.select();
-                } else if (heldFor > 0) {
-                    selector.select(Math.max(1, heldFor / 1_000_000));
                 } else {
-                    wake.run(); // the event loop lets the held REQUESTs go (pollHost)
-                    selector.select();
+                    long heldFor = heldUntil - System.nanoTime();
+                    if (heldFor > 0) {
+                        selector.select(Math.max(1, heldFor / 1_000_000));
+                    } else {
+                        wake.run(); // the event loop lets the held REQUESTs go (pollHost)
+                        selector.select();
+                    }
                 }
                 Set<SelectionKey> selected = selector.selectedKeys();
                 if (closed || selected.isEmpty()) {
@@ -224,7 +228,8 @@ final class Muxer implements AutoCloseable {
         }
         readyPublished = false;
         try {
-            for (SelectionKey key : ready) {
+            for (int i = 0; i < ready.size(); i++) { // indexed: no iterator per hand-over
+                SelectionKey key = ready.get(i);
                 if (!key.isValid()) {
                     continue; // closed earlier in this batch
                 }
@@ -539,9 +544,9 @@ final class Muxer implements AutoCloseable {
             return;
         }
         txBytes.add(len);
-        ByteBuffer[] payload;
+        ChainViews payload;
         try {
-            payload = ChainBytes.views(memory, chain, false, Header.SIZE, Header.SIZE + len);
+            payload = txViews.of(memory, chain, Header.SIZE, Header.SIZE + len);
         } catch (GuestMemoryException e) {
             LOG.debug("vsock {}: RW payload outside guest memory: {}", udsPath, e.getMessage());
             reset(c);
@@ -550,7 +555,7 @@ final class Muxer implements AutoCloseable {
         if (c.toHost == null) {
             long written;
             try {
-                written = c.channel.write(payload);
+                written = payload.writeTo(c.channel);
             } catch (IOException e) {
                 txWriteFails.increment();
                 reset(c);
@@ -563,20 +568,10 @@ final class Muxer implements AutoCloseable {
             }
         }
         // The host socket is slow: keep the rest (bounded by the credit check above).
-        ByteBuffer b = room(c, (int) remaining(payload));
-        for (ByteBuffer p : payload) {
-            b.put(p);
-        }
+        ByteBuffer b = room(c, (int) payload.remaining());
+        payload.copyRemainingTo(b);
         b.flip();
         creditUpdateIfDue(c);
-    }
-
-    private static long remaining(ByteBuffer[] buffers) {
-        long n = 0;
-        for (ByteBuffer b : buffers) {
-            n += b.remaining();
-        }
-        return n;
     }
 
     /** {@link Connection#toHost} in write mode with room for {@code n} more bytes. */
@@ -707,7 +702,7 @@ final class Muxer implements AutoCloseable {
             long max = Math.min(Math.min(capacity - Header.SIZE, MAX_PAYLOAD), c.peerCredit());
             long n;
             try {
-                n = max == 0 ? 0 : c.channel.read(ChainBytes.views(memory, chain, true, Header.SIZE, Header.SIZE + max));
+                n = max == 0 ? 0 : rxViews.of(memory, chain, Header.SIZE, Header.SIZE + max).readFrom(c.channel);
             } catch (IOException e) {
                 rxReadFails.increment();
                 reset(c);
@@ -875,8 +870,16 @@ final class Muxer implements AutoCloseable {
         return b.toString();
     }
 
+    /** The driver activated the device: guest buffers are viewed in {@code memory} from now on. Event loop thread. */
+    void activate(GuestMemory memory) {
+        txViews.use(memory.bufferWindows());
+        rxViews.use(memory.bufferWindows());
+    }
+
     /** The driver reset the device: every stream is gone; the listener stays. */
     void dropAll() {
+        txViews.use(null);
+        rxViews.use(null);
         for (Connection c : List.copyOf(open)) {
             close(c);
         }

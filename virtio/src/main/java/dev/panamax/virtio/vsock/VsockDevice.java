@@ -147,6 +147,7 @@ public final class VsockDevice implements VirtioDevice, AutoCloseable {
     @Override
     public void activate(GuestMemory memory, long ackedFeatures, List<Virtqueue> queues) {
         this.memory = memory;
+        muxer.activate(memory);
     }
 
     @Override
