@@ -1,8 +1,6 @@
 package dev.panamax.it;
 
 import dev.panamax.kvm.testing.BootsLinux;
-import dev.panamax.vmm.Console;
-import dev.panamax.vmm.MicroVm;
 import dev.panamax.vmm.Snapshot;
 import dev.panamax.vmm.VmConfig;
 import org.junit.jupiter.api.Test;
@@ -131,8 +129,7 @@ class VsockIT {
             VmConfig config = new VmConfig(saved.boot(), saved.machine(), saved.drives(), saved.entropy(),
                     saved.networkInterfaces(), Optional.of(new VmConfig.Vsock(3, restoredUds)), saved.bootTimer(),
                     saved.name());
-            GuestConsole console = new GuestConsole();
-            try (MicroVm vm = MicroVm.restore(snapshot, config, new Console(Optional.of(console.input()), console), true);
+            try (GuestSession restored = GuestSession.restore(snapshot, config);
                  ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 try {
                     // host to guest first, at once: the connect waits until the guest has handled
@@ -152,12 +149,12 @@ class VsockIT {
                             return new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
                         }
                     });
-                    console.type("echo restored | pmx-vsock connect 2 6000; echo connect-rc=$?");
-                    assertThat(console.await("connect-rc=(\\d+)", 0, GuestSession.TIMEOUT).group(1)).isEqualTo("0");
+                    assertThat(restored.run("echo restored | pmx-vsock connect 2 6000; echo connect-rc=$?",
+                            "connect-rc=(\\d+)").group(1)).isEqualTo("0");
                     assertThat(within(heard)).isEqualTo("restored\n");
                 } catch (Exception | AssertionError e) {
-                    System.out.println("[vsock] the restored guest's console:\n" + console.text()
-                            + "\n[vsock] its devices:\n" + vm.describeDevices());
+                    System.out.println("[vsock] the restored guest's console:\n" + restored.console().text()
+                            + "\n[vsock] its devices:\n" + restored.vm().describeDevices());
                     throw e;
                 }
             }
