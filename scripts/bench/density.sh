@@ -7,8 +7,8 @@
 # init in time (reported with its last console line). In the nested test host (or directly
 # where /dev/kvm is hardware KVM), by default with one CPU (NESTED_CPUS=1: single-threaded TCG;
 # with two, L1's kernel died with 13 to 16 guests running, see README Benchmarks) and 40 minutes
-# (NESTED_TIMEOUT: the ramp up to Panamax's 20 took 17 minutes, QEMU's 20 adds about 4; a frozen L1 prints nothing and is only ended by it),
-# starts staggered there. BENCH_MAX is 20, the issue's goal. Last lines:
+# (NESTED_TIMEOUT: the ramp up to Panamax's 20 took 17 minutes, QEMU's 20 adds about 4; a
+# frozen L1 prints nothing and is only ended by it), starts staggered there. BENCH_MAX is 20, the issue's goal. Last lines:
 #   density (64 MiB guests, ...): panamax P at once in one JVM (...), qemu Q processes (...)
 #   launch rate (n=N, both complete): panamax X guests/s, qemu Y guests/s, ratio panamax/qemu R
 #   footprint per guest (n=N, VMM PSS minus touched guest RAM, over n): panamax A MiB, qemu B MiB, ratio R
